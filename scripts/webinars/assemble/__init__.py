@@ -1,0 +1,1 @@
+"""Assembly: one MyST source tree per site language, ready for the build stage."""

@@ -1,0 +1,242 @@
+"""Turn the catalogue into one language's MyST pages.
+
+Generated parts are HTML fragments from autoescaping Jinja templates (text stays
+text), embedded as raw blocks; authors' bodies pass through as MyST, with the
+follow-up answers turned into collapsible items.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from ..config import Config
+from ..content.catalogue import Catalogue
+from ..content.models import Document, Page, Topic, Webinar
+from ..languages import Language
+from . import messages as labels
+from . import myst, urls
+from .messages import Messages
+
+RECENT = 6
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    """One MyST file of a language's tree."""
+
+    url: str  # relative to the language root, e.g. "webinars/<slug>/"
+    text: str
+
+    @property
+    def file(self) -> str:
+        return urls.source_file(self.url)
+
+
+class PageWriter:
+    """Renders the pages of one language."""
+
+    def __init__(self, catalogue: Catalogue, config: Config, messages: Messages,
+                 heading_names: dict[str, set[str]], extra_pages: dict[str, Page]) -> None:
+        self.catalogue = catalogue
+        self.config = config
+        self.m = messages
+        self.lang = messages.code
+        self.headings = heading_names
+        self.extra_pages = extra_pages
+        self.env = Environment(
+            loader=PackageLoader("webinars", "templates"),
+            autoescape=select_autoescape(["html"]),
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=False,
+        )
+        self.env.install_gettext_translations(messages.translations, newstyle=True)
+
+    # ---- helpers passed to templates ---------------------------------------------
+
+    def title(self, page: Page) -> Markup:
+        """A page's title in this language, marked with its own language if it falls back."""
+        document = page.document(self.lang)
+        if document.lang == self.lang:
+            return escape(document.title)
+        other = Language(document.lang)
+        return Markup('<span lang="{}" dir="{}">{}</span>').format(other.code, other.direction, document.title)
+
+    def render(self, template: str, here: str, **values) -> str:
+        return self.env.get_template(template).render(
+            m=self.m, labels=labels, url=urls, catalogue=self.catalogue, t=self.title,
+            href=lambda target: urls.relative(here, target), **values,
+        )
+
+    # ---- pages ----------------------------------------------------------------------
+
+    def all_pages(self) -> list[SourcePage]:
+        pages = [self.home(), self.webinar_index(), self.topic_index()]
+        pages += [self.webinar(w) for w in self.catalogue.webinars.values()]
+        pages += [self.topic(t) for t in self.catalogue.topics.values()]
+        pages += [self.extra(name, page) for name, page in self.extra_pages.items()]
+        return pages
+
+    def webinar(self, w: Webinar) -> SourcePage:
+        here = urls.webinar(w.id)
+        document = w.document(self.lang)
+        topic = self.catalogue.topics.get(w.facts.topic)
+        series = self.catalogue.series(topic.id) if topic else []
+        running = [x for x in series if x.facts.status != "cancelled"]
+        parts = [self._head(document, here, w)]
+        parts.append(myst.raw_html(self.render(
+            "webinar_facts.html", here, w=w, topic=topic, part=self.catalogue.part_of(w) if topic else 0,
+            total=len(running))))
+        channels = self._channels(w)
+        if channels:
+            parts.append(myst.raw_html(self.render(
+                "recordings.html", here, channels=channels, player=self._player(channels, document.lang))))
+        slides = self._slides(w, here)
+        if slides:
+            parts.append(myst.raw_html(self.render("slides.html", here, slides=slides)))
+        parts.append(self._body(document))
+        if topic:
+            previous, following = self.catalogue.neighbours(w)
+            parts.append(myst.raw_html(self.render(
+                "series.html", here, w=w, topic=topic, series=series, previous=previous, following=following)))
+        if w.feedback and w.feedback.responses:
+            parts.append(myst.raw_html(self.render("feedback.html", here, fb=w.feedback)))
+        return SourcePage(here, "\n".join(parts))
+
+    def topic(self, topic: Topic) -> SourcePage:
+        here = urls.topic(topic.id)
+        document = topic.document(self.lang)
+        original = topic.original.lang
+        content_lang = Markup(f' lang="{original}"') if original != self.lang else Markup("")
+        at = topic.facts.suggested_at
+        parts = [
+            self._head(document, here, topic),
+            myst.raw_html(self.render(
+                "topic_facts.html", here, topic=topic, content_lang=content_lang,
+                suggested_at=self.catalogue.webinars.get(at) if at else None)),
+            self._body(document),
+            myst.raw_html(self.render(
+                "topic_series.html", here, series=self.catalogue.series(topic.id),
+                chain=self.catalogue.builds_on_chain(topic), continued=self.catalogue.continued_by(topic))),
+        ]
+        return SourcePage(here, "\n".join(parts))
+
+    def home(self) -> SourcePage:
+        here = urls.HOME
+        intro = self.extra_pages.get("index")
+        title = self.config.title(self.lang)
+        parts = [myst.frontmatter(self._meta(self.lang)), f"# {myst.text(title)}\n"]
+        if intro is not None:
+            parts.append(self._body(intro.document(self.lang)))
+        parts.append(myst.raw_html(self.render(
+            "home.html", here, planned=self.catalogue.by_status("planned"),
+            held=self.catalogue.by_status("held")[:RECENT], series_topics=self.catalogue.series_topics(),
+            proposals=self.catalogue.proposals())))
+        return SourcePage(here, "\n".join(parts))
+
+    def webinar_index(self) -> SourcePage:
+        here = urls.WEBINARS
+        everything = self.catalogue.chronological()
+        years = [(year, list(items)) for year, items in groupby(everything, key=lambda w: w.facts.date.year)]
+        html = self.render("webinar_index.html", here, years=years,
+                           held=len(self.catalogue.by_status("held")),
+                           planned=len(self.catalogue.by_status("planned")))
+        return self._generated(here, self.m.gettext("Webinars"), html)
+
+    def topic_index(self) -> SourcePage:
+        here = urls.TOPICS
+        series = self.catalogue.series_topics()
+        proposals = self.catalogue.proposals()
+        others = sorted((t for t in self.catalogue.topics.values() if t not in series and t not in proposals),
+                        key=lambda t: t.id)
+        html = self.render("topic_index.html", here, series_topics=series, proposals=proposals, others=others)
+        return self._generated(here, self.m.gettext("Topics and proposals"), html)
+
+    def extra(self, name: str, page: Page) -> SourcePage:
+        here = urls.page(name) if name != "index" else urls.HOME
+        return SourcePage(here, self._head(page.document(self.lang), here, page) + "\n" +
+                          self._body(page.document(self.lang)))
+
+    # ---- parts ----------------------------------------------------------------------
+
+    def _meta(self, content_lang: str) -> dict:
+        return {"content_lang": content_lang}
+
+    def _generated(self, here: str, title: str, html: str) -> SourcePage:
+        return SourcePage(here, myst.frontmatter(self._meta(self.lang)) + f"# {myst.text(title)}\n\n"
+                          + myst.raw_html(html))
+
+    def _head(self, document: Document, here: str, page: Page) -> str:
+        head = myst.frontmatter(self._meta(document.lang)) + f"# {myst.text(document.title)}\n"
+        if document.lang != self.lang:
+            others = [(code, self._switch(here, code)) for code in page.languages]
+            head += "\n" + myst.raw_html(self.render(
+                "fallback_notice.html", here, original=document.lang, others=others,
+                native=lambda code: Language(code).native_name))
+        return head
+
+    def _switch(self, here: str, code: str) -> str:
+        return "../" * (here.count("/") + 1) + f"{code}/{here}"
+
+    def _body(self, document: Document) -> str:
+        """The author's body, with each follow-up question made a collapsible item."""
+        lines = document.body.splitlines()
+        answers = document.section(self.headings["answers"])
+        if answers is None:
+            return document.body
+        questions = [s for s in document.sections
+                     if s.level == 3 and answers.start < s.start < answers.end]
+        out = lines[:questions[0].start] if questions else lines
+        for question in questions:
+            answer = "\n".join(lines[question.start + 1:question.end]).strip("\n")
+            out.append(myst.fence("dropdown", answer + "\n", question.title.strip(),
+                                  {"class-container": "wb-answer"}))
+        if questions:
+            out += lines[questions[-1].end:]
+        return "\n".join(out) + "\n"
+
+    def _channels(self, w: Webinar) -> list[dict]:
+        channels = []
+        for code, address in w.facts.recordings.items():
+            embed, host = _embed(address)
+            channels.append({"code": code, "url": address, "embed": embed, "host": host,
+                             "label": self.m.language_name(code) if code else ""})
+        return channels
+
+    def _player(self, channels: list[dict], content_lang: str) -> dict | None:
+        """Embed the channel in the reader's language, else the original's, else the first."""
+        playable = [c for c in channels if c["embed"]]
+        for wanted in (self.lang, content_lang):
+            for channel in playable:
+                if channel["code"] == wanted:
+                    return channel
+        return playable[0] if playable else None
+
+    def _slides(self, w: Webinar, here: str) -> list[dict]:
+        slides = []
+        for slide in w.facts.slides:
+            mime = mimetypes.guess_type(slide.file)[0] or "application/octet-stream"
+            kind = Path(slide.file).suffix.lstrip(".").upper() or "file"
+            slides.append({"title": slide.title, "lang": slide.lang, "href": urls.media(here, w.id, slide.file),
+                           "mime": mime, "kind": kind, "size": w.files.get(slide.file, 0)})
+        return slides
+
+
+def _embed(address: str) -> tuple[str | None, str | None]:
+    """Player address for hosts we know how to embed, and the host's name."""
+    parsed = urlparse(address)
+    host = parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
+    if host == "youtube.com" and parsed.path == "/watch":
+        video = parse_qs(parsed.query).get("v", [""])[0]
+        return (f"https://www.youtube-nocookie.com/embed/{video}" if video else None), "YouTube"
+    if host == "youtu.be":
+        return f"https://www.youtube-nocookie.com/embed/{parsed.path.strip('/')}", "YouTube"
+    if host == "vimeo.com" and parsed.path.strip("/").isdigit():
+        return f"https://player.vimeo.com/video/{parsed.path.strip('/')}", "Vimeo"
+    return None, None

@@ -1,0 +1,109 @@
+"""Write one language's source tree: MyST pages, Jupyter Book config, theme catalogue.
+
+Files are rewritten only when their text changes, so that an unchanged page keeps
+its time stamp and the build stage need not read it again.
+"""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..config import Config
+from ..content.catalogue import Catalogue
+from ..content.models import Page
+from ..languages import Language
+from . import urls
+from .messages import messages_for
+from .pages import PageWriter
+
+SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue
+
+
+def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
+                      language: Language, heading_names: dict[str, set[str]], dest: Path) -> Path:
+    """Write the source tree of `language` into `dest`; return `dest`."""
+    messages = messages_for(language, config.path("locales_dir"))
+    writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
+    pages = writer.all_pages()
+    titles = {urls.docname(p.url): _title_of(p.text) for p in pages}
+    toc = yaml.safe_load((config.root / "_toc.yml").read_text(encoding="utf-8"))
+    wanted = {p.file: p.text for p in pages}
+    wanted["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
+    wanted["_config.yml"] = yaml.safe_dump(
+        book_config(config, language, messages.gettext, _nav(toc, titles), catalogue),
+        allow_unicode=True, sort_keys=False)
+    po = config.path("locales_dir") / language.code / "LC_MESSAGES" / f"{SPHINX_DOMAIN}.po"
+    if po.is_file():
+        wanted[f"_locales/{language.sphinx_locale}/LC_MESSAGES/{SPHINX_DOMAIN}.po"] = po.read_text("utf-8")
+    _sync(dest, wanted)
+    return dest
+
+
+def book_config(config: Config, language: Language, _, nav: list[dict], catalogue: Catalogue) -> dict[str, Any]:
+    """Jupyter Book's ``_config.yml`` for one language: the project's, plus the language's settings."""
+    book = copy.deepcopy(config.book)
+    book["title"] = config.title(language.code)
+    sphinx = book.setdefault("sphinx", {})
+    sphinx.setdefault("extra_extensions", [])
+    if "webinars.build.extension" not in sphinx["extra_extensions"]:
+        sphinx["extra_extensions"].append("webinars.build.extension")
+    settings = sphinx.setdefault("config", {})
+    settings.update({
+        "language": language.sphinx_locale,
+        "locale_dirs": ["_locales"],
+        "templates_path": [str(config.path("templates_dir").resolve())],
+        "html_static_path": [str(config.path("static_dir").resolve())],
+    })
+    theme = settings.setdefault("html_theme_options", {})
+    theme["search_bar_text"] = _("Search this site…")
+    context = settings.setdefault("html_context", {})
+    context.update({
+        "webinars_lang": language.code,
+        "webinars_dir": language.direction,
+        "webinars_languages": [
+            {"code": l.code, "name": l.native_name, "dir": l.direction} for l in config.languages
+        ],
+        "webinars_default_language": config.default_language.code,
+        "webinars_nav": nav,
+        "webinars_labels": {
+            "languages": _("Languages"),
+            "language_menu": _("Language: %(language)s") % {"language": language.native_name},
+            "navigation": _("Site navigation"),
+        },
+    })
+    return book
+
+
+def _nav(toc: dict, titles: dict[str, str]) -> list[dict]:
+    """The site navigation, from the table of contents' root and chapters."""
+    entries = [toc["root"]] + [c["file"] for c in toc.get("chapters", []) if "file" in c]
+    return [{"doc": doc, "title": titles.get(doc, doc)} for doc in entries]
+
+
+def _title_of(text: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].replace("\\", "")
+    return ""
+
+
+def _sync(dest: Path, wanted: dict[str, str]) -> None:
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, text in wanted.items():
+        path = dest / name
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    keep = {dest / name for name in wanted}
+    for path in sorted(dest.rglob("*.md"), reverse=True):
+        if path not in keep:
+            path.unlink()
+    for folder in sorted((p for p in dest.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            shutil.rmtree(folder)

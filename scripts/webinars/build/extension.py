@@ -1,0 +1,46 @@
+"""Sphinx extension: language switcher, hreflang links, text direction, site navigation.
+
+It only registers handlers; what a page shows is decided by the assembly stage
+and passed in through ``html_context`` and each page's metadata.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup, escape
+
+__version__ = "1.0"
+
+
+def setup(app) -> dict[str, Any]:
+    app.connect("html-page-context", page_context)
+    app.add_css_file("webinars.css")
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def page_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    lang = context.get("webinars_lang", "en")
+    direction = context.get("webinars_dir", "ltr")
+    # pydata-sphinx-theme writes <html lang="{{ language }}"> and has no place for dir:
+    # give it the BCP 47 code and the direction together.
+    context["language"] = Markup(f'{escape(lang)}" dir="{escape(direction)}')
+    target = app.builder.get_target_uri(pagename)
+    to_root = "../" * target.count("/")
+    context["webinars_alternates"] = [
+        {**language, "href": f"{to_root}../{language['code']}/{target}", "current": language["code"] == lang}
+        for language in context.get("webinars_languages", [])
+    ]
+    context["webinars_nav_links"] = [
+        {"title": item["title"], "href": to_root + app.builder.get_target_uri(item["doc"]) or "./",
+         "current": item["doc"] == pagename}
+        for item in context.get("webinars_nav", [])
+    ]
+    content_lang = (app.env.metadata.get(pagename) or {}).get("content_lang", lang)
+    if content_lang != lang and "body" in context:
+        # The page falls back to its original: mark the text with the language it is in.
+        from ..languages import Language
+
+        other = Language(content_lang)
+        context["body"] = Markup('<div lang="{}" dir="{}">').format(other.code, other.direction) + \
+            Markup(context["body"]) + Markup("</div>")

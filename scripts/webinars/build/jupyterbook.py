@@ -1,0 +1,70 @@
+"""Build each language's source tree with Jupyter Book 1 (Sphinx), languages in parallel.
+
+Each language is built in a fresh process: Sphinx keeps its translators in
+module globals, so two languages must never share a process.
+"""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+BUILDER = "dirhtml"  # clean URLs: webinars/<slug>/index.html
+
+
+@dataclass(frozen=True)
+class LanguageBuild:
+    lang: str
+    ok: bool
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def build_languages(trees: dict[str, tuple[Path, Path, Path]], jobs: int | None = None,
+                    fresh: bool = False) -> list[LanguageBuild]:
+    """Build each language's (source, html output, doctrees) triple; one result per language."""
+    jobs = jobs or min(len(trees), os.cpu_count() or 1)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1) as pool:
+        futures = {
+            lang: pool.submit(_build_one, lang, str(src), str(out), str(doctrees), fresh)
+            for lang, (src, out, doctrees) in trees.items()
+        }
+        return [futures[lang].result() for lang in trees]
+
+
+def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool) -> LanguageBuild:
+    import time
+
+    from jupyter_book.config import get_final_config
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    started = time.perf_counter()
+    warnings = io.StringIO()
+    try:
+        sphinx_config, _meta = get_final_config(
+            user_yaml=Path(src) / "_config.yml", cli_config={"latex_individualpages": False}, sourcedir=Path(src), use_external_toc=True)
+        with patch_docutils(src), docutils_namespace():
+            app = Sphinx(srcdir=src, confdir=None, outdir=out, doctreedir=doctrees, buildername=BUILDER,
+                         confoverrides=sphinx_config, status=None, warning=warnings, freshenv=fresh,
+                         keep_going=True, parallel=1)
+            app.build(False, [])
+            ok = app.statuscode == 0
+    except Exception as exc:  # a crash inside Sphinx: report it, never a traceback
+        warnings.write(f"{src}: ERROR: the build of {lang} stopped: {type(exc).__name__}: {exc}\n")
+        ok = False
+    found = tuple(_clean(line) for line in warnings.getvalue().splitlines() if line.strip())
+    return LanguageBuild(lang, ok and not found, found, time.perf_counter() - started)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _clean(line: str) -> str:
+    return _ANSI.sub("", line)

@@ -1,0 +1,49 @@
+"""The ``webinars`` command: ``webinars check`` and ``webinars build``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .problems import InvalidInput, Problem
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="webinars", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: here)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate content/ and report every problem")
+    build = commands.add_parser("build", help="validate, then build the site into _build/site")
+    build.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
+    build.add_argument("--fresh", action="store_true", help="ignore what earlier builds saved")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    try:
+        if args.command == "check":
+            from .pipeline import check
+
+            _config, catalogue, _pages, warnings = check(root)
+            _print(warnings)
+            print(f"content is valid: {len(catalogue.webinars)} webinars, {len(catalogue.topics)} topics")
+            return 0
+        from .pipeline import build_site
+
+        report = build_site(root, jobs=args.jobs, fresh=args.fresh)
+        _print(report.warnings)
+        times = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
+        print(f"site built in {root / '_build' / 'site'} ({times})")
+        return 0
+    except InvalidInput as failure:
+        _print(failure.problems)
+        print(f"\n{len(failure.problems)} problem(s) found; nothing was published.", file=sys.stderr)
+        return 1
+
+
+def _print(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

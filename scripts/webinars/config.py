@@ -1,0 +1,128 @@
+"""The project's configuration: declared once, read once, passed down.
+
+Our settings live under the ``webinars:`` key of the top-level ``_config.yml``;
+the rest of that file is Jupyter Book's and is handed to the build stage as is.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .languages import UN_LANGUAGES, Language, is_language_code
+from .problems import InvalidInput, Problem
+
+DEFAULT_REGIONS = (
+    "africa",
+    "arab",
+    "asia-pacific",
+    "latin-america-caribbean",
+    "central-europe-baltic",
+    "central-asia-caucasus-eastern-europe",
+    "global",
+)
+
+
+class Settings(BaseModel):
+    """The ``webinars:`` section of ``_config.yml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    languages: list[str] = Field(default_factory=lambda: list(UN_LANGUAGES))
+    default_language: str = "en"
+    regions: list[str] = Field(default_factory=lambda: list(DEFAULT_REGIONS))
+    site_title: dict[str, str] = Field(default_factory=dict)
+    organisation: str = ""
+    content_dir: str = "content"
+    pages_dir: str = "book/pages"
+    locales_dir: str = "book/locales"
+    templates_dir: str = "book/_templates"
+    static_dir: str = "book/_static"
+    output_dir: str = "_build/site"
+    work_dir: str = "_build/work"
+    base_url: str = ""
+
+    @field_validator("languages")
+    @classmethod
+    def _site_languages(cls, value: list[str]) -> list[str]:
+        bad = [code for code in value if code not in UN_LANGUAGES]
+        if bad:
+            raise ValueError(
+                f"{', '.join(bad)} is not a site language; use some of {', '.join(UN_LANGUAGES)}"
+            )
+        if not value:
+            raise ValueError("list at least one site language")
+        return value
+
+    @field_validator("site_title")
+    @classmethod
+    def _title_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [code for code in value if not is_language_code(code)]
+        if bad:
+            raise ValueError(f"{', '.join(bad)} is not a language code")
+        return value
+
+
+class Config:
+    """Typed view of ``_config.yml``: our settings plus Jupyter Book's own keys."""
+
+    def __init__(self, root: Path, settings: Settings, book: dict[str, Any]) -> None:
+        self.root = root
+        self.settings = settings
+        self.book = book  # everything but our own key, for Jupyter Book
+
+    @property
+    def languages(self) -> list[Language]:
+        return [Language(code) for code in self.settings.languages]
+
+    @property
+    def default_language(self) -> Language:
+        return Language(self.settings.default_language)
+
+    def language(self, code: str) -> Language:
+        return Language(code)
+
+    def title(self, lang: str) -> str:
+        titles = self.settings.site_title
+        return titles.get(lang) or titles.get(self.settings.default_language) or self.book.get(
+            "title", "Webinars"
+        )
+
+    def path(self, name: str) -> Path:
+        return self.root / getattr(self.settings, name)
+
+
+def load_config(root: Path) -> Config:
+    """Read ``_config.yml`` once; raise :class:`InvalidInput` with every problem found."""
+    path = root / "_config.yml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise InvalidInput([Problem("_config.yml", None, "", "file not found: run from the repository root")])
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise InvalidInput(
+            [Problem("_config.yml", None if line is None else line + 1, "", f"not valid YAML: {exc}")]
+        )
+    section = data.pop("webinars", None) or {}
+    try:
+        settings = Settings.model_validate(section)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [
+                Problem("_config.yml", None, "webinars." + ".".join(map(str, e["loc"])), e["msg"])
+                for e in exc.errors()
+            ]
+        )
+    problems = []
+    if settings.default_language not in settings.languages:
+        problems.append(
+            Problem("_config.yml", None, "webinars.default_language",
+                    f"{settings.default_language!r} is not in webinars.languages; add it or pick one listed")
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return Config(root, settings, data)

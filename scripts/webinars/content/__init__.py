@@ -1,0 +1,1 @@
+"""Content: folders of MyST files become plain data (models), checked against the contract."""

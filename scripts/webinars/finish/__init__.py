@@ -1,0 +1,1 @@
+"""Finishing: what the site needs beyond the language builds, and atomic publishing."""

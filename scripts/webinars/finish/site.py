@@ -1,0 +1,62 @@
+"""Put the site together beside the published one, then swap it in.
+
+The last good site stays in place until every language has been built and the
+new tree is complete; a failed build never touches it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..assemble import urls
+from ..config import Config
+from ..content.catalogue import Catalogue
+
+
+def finish_site(config: Config, catalogue: Catalogue, builds: dict[str, Path], staging: Path) -> Path:
+    """Assemble the complete site in `staging`: languages, shared media, root page."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    for lang, html in builds.items():
+        shutil.copytree(html, staging / lang, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    copy_media(config, catalogue, staging / urls.MEDIA_ROOT)
+    (staging / "index.html").write_text(root_page(config), encoding="utf-8")
+    (staging / ".nojekyll").write_text("", encoding="utf-8")
+    return staging
+
+
+def copy_media(config: Config, catalogue: Catalogue, media: Path) -> None:
+    """Slides and other material, once for all languages."""
+    content = config.path("content_dir") / "webinars"
+    for webinar in catalogue.webinars.values():
+        for slide in webinar.facts.slides:
+            target = media / webinar.id / slide.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(content / webinar.id / slide.file, target)
+
+
+def root_page(config: Config) -> str:
+    """``/index.html``: a plain list of the languages that also forwards by the browser's language."""
+    env = Environment(loader=PackageLoader("webinars", "templates"), autoescape=select_autoescape(["html"]))
+    return env.get_template("root.html").render(
+        languages=config.languages,
+        codes=[language.code for language in config.languages],
+        default=config.default_language,
+        titles={language.code: config.title(language.code) for language in config.languages},
+    )
+
+
+def publish(staging: Path, output: Path) -> None:
+    """Replace `output` by `staging` with two renames; the old site is kept until then."""
+    retired = output.with_name(output.name + ".old")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if output.exists():
+        output.rename(retired)
+    staging.rename(output)
+    if retired.exists():
+        shutil.rmtree(retired)

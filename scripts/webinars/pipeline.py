@@ -1,0 +1,72 @@
+"""The whole build, stage by stage: load, validate, assemble, build, finish, publish."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble.messages import heading_names
+from .assemble.tree import assemble_language
+from .config import Config, load_config
+from .content.catalogue import Catalogue
+from .content.loader import load_content, load_pages
+from .problems import InvalidInput, Problem
+
+
+@dataclass
+class Report:
+    catalogue: Catalogue
+    warnings: list[Problem]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def check(root: Path) -> tuple[Config, Catalogue, dict, list[Problem]]:
+    """Load and validate everything; raise :class:`InvalidInput` listing every error."""
+    config = load_config(root)
+    names = heading_names(config.languages, config.path("locales_dir"))
+    catalogue, problems = load_content(config, names["summary"])
+    pages, page_problems = load_pages(config.path("pages_dir"), config)
+    everything = problems.items + page_problems.items
+    errors = sorted(p for p in everything if p.severity == "error")
+    if errors:
+        raise InvalidInput(errors)
+    return config, catalogue, pages, sorted(p for p in everything if p.severity != "error")
+
+
+def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Report:
+    """Build the site into ``_build/site``; the previous site stays if anything fails."""
+    from .build.jupyterbook import build_languages
+    from .finish.site import finish_site, publish
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    config, catalogue, pages, warnings = check(root)
+    names = heading_names(config.languages, config.path("locales_dir"))
+    timings["load"] = time.perf_counter() - started
+
+    work = config.path("work_dir")
+    trees = {
+        language.code: assemble_language(catalogue, pages, config, language, names, work / language.code / "src")
+        for language in config.languages
+    }
+    timings["assemble"] = time.perf_counter() - started - timings["load"]
+
+    mark = time.perf_counter()
+    html = {lang: work / lang / "html" for lang in trees}
+    results = build_languages(
+        {lang: (trees[lang], html[lang], work / lang / "doctrees") for lang in trees}, jobs=jobs, fresh=fresh)
+    timings["build"] = time.perf_counter() - mark
+    failed = [r for r in results if not r.ok]
+    if failed:
+        raise InvalidInput([
+            Problem(f"[{r.lang}]", None, "", line) for r in failed for line in (r.warnings or ("build failed",))
+        ])
+
+    mark = time.perf_counter()
+    output = config.path("output_dir")
+    staging = finish_site(config, catalogue, html, output.with_name(output.name + ".new"))
+    publish(staging, output)
+    timings["finish"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+    return Report(catalogue, warnings, timings)

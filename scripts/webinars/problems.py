@@ -1,0 +1,65 @@
+"""Errors are data: every problem of a run is collected, then reported together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    severity: str = "error"  # "error" stops the build; "warning" is reported only
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        field = f" {self.field}:" if self.field else ""
+        label = "" if self.severity == "error" else f" {self.severity}:"
+        return f"{where}:{label}{field} {self.message}"
+
+
+class Problems:
+    """Collects problems across a whole run."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
+        self.items: list[Problem] = []
+
+    def relative(self, path: Path | str) -> str:
+        path = Path(path)
+        if self.root is not None:
+            try:
+                return path.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return path.as_posix()
+
+    def error(self, path: Path | str, line: int | None, field: str, message: str) -> None:
+        self.items.append(Problem(self.relative(path), line, field, message))
+
+    def warning(self, path: Path | str, line: int | None, field: str, message: str) -> None:
+        self.items.append(Problem(self.relative(path), line, field, message, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity == "error")
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity != "error")
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+
+class InvalidInput(Exception):
+    """Raised after a stage found errors; carries all of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
