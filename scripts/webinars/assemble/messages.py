@@ -73,16 +73,18 @@ class Messages:
     def __init__(self, language: Language, translations: Translations) -> None:
         self.language = language
         self.translations = translations
+        self._gettext = translations.gettext
+        self._ngettext = translations.ngettext
 
     @property
     def code(self) -> str:
         return self.language.code
 
     def gettext(self, message: str) -> str:
-        return self.translations.gettext(message)
+        return self._gettext(message)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.translations.ngettext(singular, plural, n)
+        return self._ngettext(singular, plural, n)
 
     # ---- labels ----------------------------------------------------------------
 
