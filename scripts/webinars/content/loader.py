@@ -53,18 +53,22 @@ def load_content(config: Config, summary_names: set[str]) -> tuple[Catalogue, Pr
     catalogue = Catalogue()
     context = {"regions": config.settings.regions, "site_languages": config.settings.languages}
     content = config.path("content_dir")
-    for folder in _folders(content / "topics", problems):
+    topic_folders = _folders(content / "topics", problems)
+    webinar_folders = _folders(content / "webinars", problems)
+    for folder in topic_folders:
         topic = _load_page(folder, TopicFacts, Topic, context, problems)
         if topic is not None:
             catalogue.topics[topic.id] = topic
-    for folder in _folders(content / "webinars", problems):
+    for folder in webinar_folders:
         webinar = _load_page(folder, WebinarFacts, Webinar, context, problems)
         if webinar is not None:
             webinar.files = {f.name: f.stat().st_size for f in folder.iterdir() if f.is_file()}
             webinar.has_summary = _has_summary(webinar.original, summary_names)
             webinar.feedback = _load_feedback(folder / FEEDBACK_FILE, problems)
             catalogue.webinars[webinar.id] = webinar
-    _check_links(catalogue, config, problems)
+    # A folder that exists but failed to load was reported already: do not report links to it.
+    existing = {f.name for f in topic_folders} | {f.name for f in webinar_folders}
+    _check_links(catalogue, config, problems, existing)
     return catalogue, problems
 
 
@@ -152,7 +156,7 @@ def _validate(model: type[BaseModel], parsed: frontmatter.Parsed, path: Path, co
     except ValidationError as exc:
         fields = list(model.model_fields)
         for error in _without_union_noise(exc.errors(), parsed.data):
-            loc = tuple(error["loc"])
+            loc = tuple(part for part in error["loc"] if not _is_branch_label(part))
             line = frontmatter.line_of(parsed.lines, loc) or 2
             problems.error(path, line, _field_name(loc), _message(error, loc, fields))
         return None
@@ -172,15 +176,15 @@ def _without_union_noise(errors: list[dict], data: dict) -> list[dict]:
     return kept
 
 
+def _is_branch_label(part: object) -> bool:
+    """Pydantic names the branch of a union in an error's location (``str``, ``dict[...]``)."""
+    return isinstance(part, str) and (part in ("str", "int", "dict", "list") or "[" in part)
+
+
 def _field_name(loc: tuple) -> str:
     name = ""
     for part in loc:
-        if isinstance(part, int):
-            name += f"[{part}]"
-        elif part in ("str", "dict[str,str]") or "function-after" in str(part):
-            continue  # pydantic's label for a union branch, not a field
-        else:
-            name += ("." if name else "") + str(part)
+        name += f"[{part}]" if isinstance(part, int) else ("." if name else "") + str(part)
     return name
 
 
@@ -253,13 +257,13 @@ def _load_feedback(path: Path, problems: Problems) -> Feedback | None:
     return Feedback(len(rows), counts["participant"], counts["expert"], mean(ratings), mean(useful), suggested)
 
 
-def _check_links(catalogue: Catalogue, config: Config, problems: Problems) -> None:
+def _check_links(catalogue: Catalogue, config: Config, problems: Problems, existing: set[str]) -> None:
     """Checks across folders: topics exist, files exist, chains end, parts are unique."""
     root = config.path("content_dir")
     for webinar in catalogue.webinars.values():
         path = root / "webinars" / webinar.id / "index.md"
         facts = webinar.facts
-        if facts.topic not in catalogue.topics:
+        if facts.topic not in catalogue.topics and facts.topic not in existing:
             problems.error(path, webinar.line("topic"), "topic", f"no topic {facts.topic!r}: create content/topics/"
                                                f"{facts.topic}/index.md or use an existing topic id")
         for n, slide in enumerate(facts.slides):
@@ -281,13 +285,13 @@ def _check_links(catalogue: Catalogue, config: Config, problems: Problems) -> No
     for topic in catalogue.topics.values():
         path = root / "topics" / topic.id / "index.md"
         ahead = topic.facts.builds_on
-        if ahead is not None and ahead not in catalogue.topics:
+        if ahead is not None and ahead not in catalogue.topics and ahead not in existing:
             problems.error(path, topic.line("builds_on"), "builds_on", f"no topic {ahead!r}: use the id of an existing topic")
-        elif ahead == topic.id or (ahead and topic in catalogue.builds_on_chain(catalogue.topics[ahead])):
+        elif ahead == topic.id or (ahead in catalogue.topics and topic in catalogue.builds_on_chain(catalogue.topics[ahead])):
             problems.error(path, topic.line("builds_on"), "builds_on", "the chain of builds_on comes back to this topic: "
                                                     "a topic can only continue an earlier one")
         at = topic.facts.suggested_at
-        if at is not None and at not in catalogue.webinars:
+        if at is not None and at not in catalogue.webinars and at not in existing:
             problems.error(path, topic.line("suggested_at"), "suggested_at", f"no webinar {at!r}: use the folder name of a webinar")
         parts: dict[int, str] = {}
         for webinar in catalogue.series(topic.id):

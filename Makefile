@@ -1,0 +1,40 @@
+# The two commands for a newcomer: `make site` and `make test`. Each sets up what it needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+READY  := $(VENV)/.ready
+# apt-get as root, else through sudo.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: site check test messages system-packages clean
+
+site: $(READY)  ## build the site into _build/site
+	$(BIN)/webinars build
+
+check: $(READY)  ## validate content/ and list every problem
+	$(BIN)/webinars check
+
+test: $(READY) system-packages  ## the whole test suite, browser tests included
+	$(BIN)/python -m pytest
+
+$(READY): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# Chromium drives the browser tests; the Noto fonts render Arabic and Chinese.
+system-packages:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core >/dev/null; \
+	fi
+
+messages: $(READY)  ## refresh the catalogue template and every language's catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location \
+	  --sort-output --project webinars -o book/locales/webinars.pot .
+	$(BIN)/pybabel update -i book/locales/webinars.pot -d book/locales -D webinars --no-fuzzy-matching
+
+clean:
+	rm -rf _build tests/fixtures/*/_build

@@ -1,0 +1,73 @@
+"""Shared fixtures: the small fixture site, built once per run, and a real browser on it."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    """A fixture site copied to `dest`, its relative paths to the repository made absolute."""
+    root = dest / name
+    shutil.copytree(FIXTURES / name, root, ignore=shutil.ignore_patterns("_build"))
+    config = (root / "_config.yml").read_text(encoding="utf-8")
+    (root / "_config.yml").write_text(config.replace("../../../", f"{REPO}/"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Path:
+    """A fresh copy of the small fixture site, to change freely."""
+    return copy_fixture("mini", tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_mini(tmp_path_factory) -> Path:
+    """The small fixture site, built once for the whole run; returns its root."""
+    from webinars.pipeline import build_site
+
+    root = copy_fixture("mini", tmp_path_factory.mktemp("built"))
+    build_site(root)
+    return root
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def served(built_mini: Path):
+    """Base URL of the built fixture site, served over HTTP on loopback."""
+    handler = functools.partial(_QuietHandler, directory=str(built_mini / "_build" / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs it with apt-get")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield instance
+        instance.close()

@@ -1,0 +1,144 @@
+"""Loading and validation: valid folders load; each invalid one is reported precisely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from webinars.pipeline import check
+from webinars.problems import InvalidInput
+
+WEBINAR = "content/webinars/2024-01-10-tto-basics/index.md"
+
+
+def errors_of(root: Path) -> list[str]:
+    with pytest.raises(InvalidInput) as failure:
+        check(root)
+    return [str(p) for p in failure.value.problems]
+
+
+def replace(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_fixture_site_loads_with_series_and_translations(mini: Path) -> None:
+    _config, catalogue, pages, warnings = check(mini)
+    assert sorted(catalogue.webinars) == ["2024-01-10-tto-basics", "2024-03-05-tto-policies",
+                                          "2027-01-12-tto-advanced"]
+    basics = catalogue.webinars["2024-01-10-tto-basics"]
+    assert basics.languages == ["en", "ar"]
+    assert basics.document("zh") is basics.original
+    assert basics.feedback.responses == 3 and basics.feedback.rating == 4.7
+    assert [w.id for w in catalogue.series("tech-transfer")] == ["2024-01-10-tto-basics", "2024-03-05-tto-policies"]
+    advanced = catalogue.topics["tech-transfer-advanced"]
+    assert [t.id for t in catalogue.builds_on_chain(advanced)] == ["tech-transfer"]
+    assert [t.id for t in catalogue.proposals()] == ["green-ip"]
+    assert set(pages) == {"index", "propose", "add-a-webinar"}
+    # A held webinar without a recording is valid, and reported as incomplete.
+    assert [str(w) for w in warnings] == [
+        "content/webinars/2024-03-05-tto-policies/index.md: warning: recording: held webinar without "
+        "a recording: it is published and marked as incomplete"]
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("status: held", "status: hled", "index.md:7: status: Input should be 'held', 'planned' or 'cancelled'"),
+    ("date: 2024-01-10", "date: 10/01/2024", "index.md:4: date: expected an ISO date like 2021-06-15"),
+    ('start: "2024-01-10T13:00+01:00"', 'start: "2024-01-11T13:00+01:00"',
+     "index.md:5: start: its local date 2024-01-11 is not the webinar's date 2024-01-10"),
+    ('start: "2024-01-10T13:00+01:00"', 'start: "2024-01-10T13:00"', "index.md:5: start: the start time has no UTC offset"),
+    ("languages: [en, fr, ar]", "languages: [en, english]", "index.md:10: languages[1]: 'english' is not an ISO 639-1"),
+    ("languages: [en, fr, ar]", "languages: [en, xx]", "index.md:10: languages[1]: 'xx' is not an ISO 639-1"),
+    ("regions: [africa]", "regions: [mars]", "index.md:11: regions[0]: 'mars' is not a configured region"),
+    ("role: expert}", "role: boss}", "index.md:13: speakers[0].role: Input should be 'expert', 'moderator' or 'panelist'"),
+    ("en: https://www.youtube", "en: http://www.youtube", "index.md:16: recording.en: 'http://www.youtube.com/watch?v=Xk3pQ9aB1cD' is not an https:// address"),
+    ("ar: https://webcast", "de: https://webcast", "index.md:17: recording.de: 'de' is not one of the delivery languages"),
+    ("file: slides-en.pdf", "file: missing.pdf", "index.md:19: slides[0].file: 'missing.pdf' is not in the folder"),
+    ("topic: tech-transfer\n", "topic: nowhere\n", "index.md:8: topic: no topic 'nowhere'"),
+    ("title: \"Technology", "tittle: \"Technology", "index.md:2: tittle: unknown field: did you mean `title`?"),
+    ("lang: en\n", "lang: pt\n", "index.md:3: lang: 'pt' is not a site language"),
+    ("participants: 120", "participants: many", "index.md:20: participants: Input should be a valid integer"),
+    ("duration: 90", "duration: -5", "index.md:6: duration: Input should be greater than 0"),
+])
+def test_invalid_webinar_field_is_reported_with_line_and_fix(mini: Path, old: str, new: str, expected: str) -> None:
+    replace(mini, WEBINAR, old, new)
+    found = errors_of(mini)
+    assert any(expected in line for line in found), found
+    assert all(line.startswith("content/webinars/2024-01-10-tto-basics/") for line in found), found
+
+
+def test_missing_fields_say_how_to_fix(mini: Path) -> None:
+    replace(mini, WEBINAR, "status: held\n", "")
+    replace(mini, WEBINAR, "regions: [africa]\n", "")
+    found = errors_of(mini)
+    assert any("status: missing: add `status: held`" in line for line in found), found
+    assert any("regions: missing: add `regions: [global]`" in line for line in found), found
+
+
+def test_every_problem_of_the_tree_is_reported_in_one_run(mini: Path) -> None:
+    replace(mini, WEBINAR, "status: held", "status: hled")
+    replace(mini, "content/topics/tech-transfer/index.md", "scope: cooperation", "scope: everything")
+    replace(mini, "content/topics/green-ip/index.md", "objective: Understand licensing of climate technologies.\n", "")
+    (mini / "content/webinars/Bad Folder").mkdir()
+    found = errors_of(mini)
+    assert len(found) == 4, found
+    assert any("green-ip/index.md" in line and "objective: required for a member states' request" in line
+               for line in found)
+    assert any("'Bad Folder' is not a valid id" in line for line in found)
+
+
+def test_broken_yaml_and_missing_frontmatter(mini: Path) -> None:
+    replace(mini, WEBINAR, "duration: 90", "duration: [90")
+    (mini / "content/webinars/2025-01-01-no-front").mkdir()
+    (mini / "content/webinars/2025-01-01-no-front/index.md").write_text("# Just text\n", encoding="utf-8")
+    found = errors_of(mini)
+    assert any(WEBINAR in line and "not valid YAML" in line for line in found), found
+    assert any("no-front/index.md:1: the file does not start with a '---' frontmatter block" in line
+               for line in found), found
+
+
+def test_translations_are_checked(mini: Path) -> None:
+    folder = mini / "content/webinars/2024-01-10-tto-basics"
+    (folder / "index.de.md").write_text("---\ntitle: Erste Schritte\n---\n", encoding="utf-8")
+    (folder / "index.zh.md").write_text("---\ntitle: 第一步\nstatus: planned\n---\n", encoding="utf-8")
+    found = errors_of(mini)
+    assert any("index.de.md: not a translation file name" in line for line in found), found
+    assert any("index.zh.md:3: status: differs from index.md" in line for line in found), found
+
+
+def test_topic_chain_and_cross_references(mini: Path) -> None:
+    replace(mini, "content/topics/tech-transfer/index.md", "status: accepted", "status: accepted\nbuilds_on: tech-transfer-advanced")
+    replace(mini, "content/topics/green-ip/index.md", "suggested_at: 2024-03-05-tto-policies", "suggested_at: 2020-01-01-none")
+    found = errors_of(mini)
+    assert any("builds_on: the chain of builds_on comes back to this topic" in line for line in found), found
+    assert any("suggested_at: no webinar '2020-01-01-none'" in line for line in found), found
+
+
+def test_duplicate_part_in_a_series(mini: Path) -> None:
+    replace(mini, "content/webinars/2024-03-05-tto-policies/index.md", "topic: tech-transfer", "topic: tech-transfer\npart: 1")
+    found = errors_of(mini)
+    assert any("part: part 1 is also webinar '2024-01-10-tto-basics'" in line for line in found), found
+
+
+def test_feedback_rows_are_checked(mini: Path) -> None:
+    path = mini / "content/webinars/2024-01-10-tto-basics/feedback.csv"
+    path.write_text(path.read_text(encoding="utf-8") + "visitor,7,3,,\n", encoding="utf-8")
+    found = errors_of(mini)
+    assert any("feedback.csv:5: respondent: 'visitor' is not participant or expert" in line for line in found)
+    assert any("feedback.csv:5: rating: '7' is not a whole number from 1 to 5" in line for line in found)
+
+
+def test_sample_content_of_the_repository_is_valid() -> None:
+    root = Path(__file__).parent.parent
+    _config, catalogue, _pages, _warnings = check(root)
+    statuses = [w.facts.status for w in catalogue.webinars.values()]
+    assert len(catalogue.webinars) >= 12 and {"held", "planned", "cancelled"} <= set(statuses)
+    assert len(catalogue.proposals()) >= 6
+    assert {t.facts.route for t in catalogue.proposals()} == {"request", "secretariat"}
+    assert sum(len(catalogue.series(t)) >= 3 for t in catalogue.topics) >= 2
+    assert any(t.facts.builds_on for t in catalogue.topics.values())
+    translated = {lang for w in catalogue.webinars.values() for lang in w.translations}
+    assert {"ar", "zh", "fr", "ru", "es"} <= translated

@@ -1,0 +1,127 @@
+"""The built fixture site, read as a visitor's browser receives it (HTML, no JavaScript)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from webinars.pipeline import build_site
+from webinars.problems import InvalidInput
+
+pytestmark = pytest.mark.build
+
+SLUG = "2024-01-10-tto-basics"
+
+
+def page(root: Path, url: str) -> BeautifulSoup:
+    path = root / "_build" / "site" / url / "index.html"
+    assert path.is_file(), f"{url} was not built"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_language_has_clean_urls(built_mini: Path) -> None:
+    site = built_mini / "_build" / "site"
+    for lang in ("en", "ar", "zh"):
+        for url in ("", "webinars/", f"webinars/{SLUG}/", "topics/", "topics/tech-transfer/", "propose/",
+                    "add-a-webinar/"):
+            assert (site / lang / url / "index.html").is_file(), f"/{lang}/{url}"
+    assert (site / "media" / SLUG / "slides-en.pdf").is_file()
+
+
+def test_html_carries_language_and_direction(built_mini: Path) -> None:
+    for lang, direction in (("en", "ltr"), ("ar", "rtl"), ("zh", "ltr")):
+        html = page(built_mini, f"{lang}/webinars/{SLUG}").html
+        assert html["lang"] == lang and html["dir"] == direction
+
+
+def test_one_h1_per_page(built_mini: Path) -> None:
+    for url in ("en", f"en/webinars/{SLUG}", "ar/topics/tech-transfer", "zh/webinars"):
+        assert len(page(built_mini, url).find_all("h1")) == 1, url
+
+
+def test_language_switcher_and_alternates_lead_to_the_same_page(built_mini: Path) -> None:
+    doc = page(built_mini, f"zh/webinars/{SLUG}")
+    site = built_mini / "_build" / "site" / "zh" / "webinars" / SLUG
+    alternates = {link["hreflang"]: link["href"] for link in doc.find_all("link", rel="alternate")}
+    assert set(alternates) == {"en", "ar", "zh", "x-default"}
+    switcher = doc.select(".wb-languages-menu a")
+    assert [a["lang"] for a in switcher] == ["en", "ar", "zh"]
+    for a in switcher:
+        target = (site / a["href"] / "index.html").resolve()
+        assert target == (built_mini / "_build/site" / a["lang"] / "webinars" / SLUG / "index.html").resolve()
+        assert target.is_file()
+    assert doc.select_one('.wb-languages-menu a[aria-current="page"]')["lang"] == "zh"
+
+
+def test_untranslated_page_falls_back_to_the_original_marked_as_such(built_mini: Path) -> None:
+    doc = page(built_mini, f"zh/webinars/{SLUG}")
+    notice = doc.select_one(".wb-fallback")
+    assert notice is not None and notice["lang"] == "zh"
+    assert "英语" in notice.get_text()  # the original's language, named in Chinese
+    links = {a["hreflang"] for a in notice.find_all("a")}
+    assert links == {"en", "ar"}
+    wrapper = doc.select_one("article.bd-article > div[lang]")
+    assert wrapper["lang"] == "en" and wrapper["dir"] == "ltr"
+    assert wrapper.find("h1").get_text(strip=True).startswith("Technology transfer offices")
+
+
+def test_translated_page_is_not_marked_as_fallback(built_mini: Path) -> None:
+    doc = page(built_mini, f"ar/webinars/{SLUG}")
+    assert doc.select_one(".wb-fallback") is None
+    assert doc.find("h1").get_text(strip=True).startswith("مكاتب نقل التكنولوجيا")
+
+
+def test_webinar_page_shows_the_facts(built_mini: Path) -> None:
+    doc = page(built_mini, f"en/webinars/{SLUG}")
+    text = doc.select_one("article").get_text(" ", strip=True)
+    for expected in ("Wednesday, January 10, 2024", "90 minutes", "English, French, Arabic", "Africa",
+                     "Amina Diallo", "part 1 of 2", "120 (200 registered)", "Held"):
+        assert expected in text, expected
+    iframe = doc.select_one(".wb-player iframe")
+    assert iframe["src"] == "https://www.youtube-nocookie.com/embed/Xk3pQ9aB1cD" and iframe["title"]
+    channels = [a["href"] for a in doc.select(".wb-channels a")]
+    assert channels == ["https://www.youtube.com/watch?v=Xk3pQ9aB1cD", "https://webcast.example.int/2024/tto-ar"]
+    slide = doc.select_one(".wb-slides a")
+    assert slide["href"] == f"../../../media/{SLUG}/slides-en.pdf"
+    questions = [s.get_text(" ", strip=True) for s in doc.select("details.wb-answer summary")]
+    assert questions[:2] == ["How can a small office start?", "Who pays for patents?"]
+    nxt = doc.select_one(".wb-prevnext a[rel=next]")
+    assert nxt["href"] == "../../webinars/2024-03-05-tto-policies/"
+    assert "4.7 out of 5" in doc.select_one(".wb-feedback").get_text()
+
+
+def test_planned_and_incomplete_webinars_say_so(built_mini: Path) -> None:
+    planned = page(built_mini, "en/webinars/2027-01-12-tto-advanced").get_text(" ", strip=True).replace("\u202f", " ")
+    assert "This webinar will take place on Tuesday, January 12, 2027 at 2:00 PM" in planned
+    incomplete = page(built_mini, "en/webinars/2024-03-05-tto-policies")
+    assert "has not been published yet" in incomplete.select_one(".wb-incomplete").get_text()
+
+
+def test_topic_page_shows_series_and_progression(built_mini: Path) -> None:
+    doc = page(built_mini, "en/topics/tech-transfer")
+    text = doc.get_text(" ", strip=True)
+    assert "Help offices start technology transfer." in text and "National IP offices" in text
+    assert "Request of member states through a regional group coordinator" in text
+    series = [a.get_text(strip=True) for a in doc.select(".wb-topic-series li > a")]
+    assert series == ["Technology transfer offices: first steps", "IP policies for universities"]
+    assert doc.select_one(".wb-chain a")["href"] == "../../topics/tech-transfer-advanced/"
+
+
+def test_root_page_lists_languages_in_their_own_script(built_mini: Path) -> None:
+    doc = BeautifulSoup((built_mini / "_build/site/index.html").read_text(encoding="utf-8"), "html.parser")
+    links = {a["hreflang"]: a.get_text(strip=True) for a in doc.select("nav a")}
+    assert links == {"en": "English", "ar": "العربية", "zh": "中文"}
+
+
+def test_failed_build_keeps_the_last_good_site(mini: Path) -> None:
+    build_site(mini)
+    index = mini / "_build/site/en/index.html"
+    before = index.read_bytes()
+    path = mini / "content/webinars/2024-03-05-tto-policies/index.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("status: held", "status: done"), encoding="utf-8")
+    with pytest.raises(InvalidInput):
+        build_site(mini)
+    assert index.read_bytes() == before
+    assert not (mini / "_build/site.new").exists()
