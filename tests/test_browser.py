@@ -1,0 +1,100 @@
+"""What only a browser shows: the built fixture site opened in Debian's Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SLUG = "2024-01-10-tto-basics"
+SHOTS = Path(__file__).parent.parent / "_build" / "screenshots"
+
+
+@pytest.fixture
+def open_page(browser, served):
+    pages = []
+
+    def opener(url: str, width: int = 1280):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        pages.append(page)
+        page.goto(f"{served}/{url}")
+        return page
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+def test_english_page_switches_to_arabic_and_back(open_page) -> None:
+    page = open_page(f"en/webinars/{SLUG}/")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    page.locator("details.wb-languages summary").click()
+    page.locator('.wb-languages-menu a[lang="ar"]').click()
+    page.wait_for_url(f"**/ar/webinars/{SLUG}/")
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text().startswith("مكاتب نقل التكنولوجيا")
+    page.locator("details.wb-languages summary").click()
+    page.locator('.wb-languages-menu a[lang="en"]').click()
+    page.wait_for_url(f"**/en/webinars/{SLUG}/")
+
+
+def test_arabic_layout_is_mirrored(open_page) -> None:
+    page = open_page(f"ar/webinars/{SLUG}/")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "ar-webinar.png"), full_page=True)
+    sidebar = page.locator(".bd-sidebar-primary").bounding_box()
+    article = page.locator("article.bd-article").bounding_box()
+    assert sidebar["x"] > article["x"], "the navigation sidebar should be on the right"
+    heading = page.locator("h1")
+    assert heading.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    box = heading.bounding_box()
+    assert box["x"] + box["width"] > article["x"] + article["width"] * 0.6, "the title should start on the right"
+
+
+def test_chinese_page_falls_back_to_english_and_offers_the_originals(open_page) -> None:
+    page = open_page(f"zh/webinars/{SLUG}/", width=375)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "zh-webinar-375.png"), full_page=True)
+    notice = page.locator(".wb-fallback")
+    assert notice.get_attribute("lang") == "zh"
+    assert "英语" in notice.inner_text()
+    assert page.locator("h1").evaluate("e => e.closest('[lang]').lang") == "en"
+    notice.locator('a[hreflang="en"]').click()
+    page.wait_for_url(f"**/en/webinars/{SLUG}/")
+
+
+@pytest.mark.parametrize("url", ["en/", f"ar/webinars/{SLUG}/", f"zh/webinars/{SLUG}/", "en/topics/tech-transfer/"])
+def test_nothing_is_wider_than_a_phone(open_page, url: str) -> None:
+    page = open_page(url, width=375)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_follow_up_answers_open_with_the_keyboard(open_page) -> None:
+    page = open_page(f"en/webinars/{SLUG}/")
+    summary = page.locator("details.wb-answer summary").first
+    answer = page.get_by_text("Start with an IP policy and one licensing officer.")
+    assert not answer.is_visible()
+    summary.focus()
+    page.keyboard.press("Enter")
+    answer.wait_for(state="visible")
+
+
+def test_root_page_sends_the_browser_to_its_language(browser, served) -> None:
+    context = browser.new_context(locale="ar-EG")
+    page = context.new_page()
+    page.goto(f"{served}/")
+    page.wait_for_url("**/ar/")
+    context.close()
+    context = browser.new_context(locale="de-DE", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{served}/")
+    assert page.locator('nav a[hreflang="zh"]').inner_text() == "中文"
+    context.close()
+    context = browser.new_context(locale="de-DE")
+    page = context.new_page()
+    page.goto(f"{served}/")
+    page.wait_for_url("**/en/")
+    context.close()
