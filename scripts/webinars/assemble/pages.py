@@ -80,7 +80,7 @@ class PageWriter:
         pages = [self.home(), self.webinar_index(), self.topic_index()]
         pages += [self.webinar(w) for w in self.catalogue.webinars.values()]
         pages += [self.topic(t) for t in self.catalogue.topics.values()]
-        pages += [self.extra(name, page) for name, page in self.extra_pages.items()]
+        pages += [self.extra(name, page) for name, page in self.extra_pages.items() if name != "index"]
         return pages
 
     def webinar(self, w: Webinar) -> SourcePage:
@@ -132,7 +132,9 @@ class PageWriter:
         intro = self.extra_pages.get("index")
         title = self.config.title(self.lang)
         parts = [myst.frontmatter(self._meta(self.lang)), f"# {myst.text(title)}\n"]
-        if intro is not None:
+        if intro is not None and intro.document(self.lang).lang == self.lang:
+            # The introduction appears only where it is translated: the home page's own
+            # title and lists are in the page's language, and must not be marked otherwise.
             parts.append(self._body(intro.document(self.lang)))
         parts.append(myst.raw_html(self.render(
             "home.html", here, planned=self.catalogue.by_status("planned"),
