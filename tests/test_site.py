@@ -125,3 +125,38 @@ def test_failed_build_keeps_the_last_good_site(mini: Path) -> None:
         build_site(mini)
     assert index.read_bytes() == before
     assert not (mini / "_build/site.new").exists()
+
+
+@pytest.fixture(scope="module")
+def built_sample(tmp_path_factory) -> Path:
+    """The repository's own sample content, built in a copy of the repository."""
+    repo = Path(__file__).parent.parent
+    root = tmp_path_factory.mktemp("sample")
+    for name in ("_config.yml", "_toc.yml"):
+        (root / name).write_bytes((repo / name).read_bytes())
+    for name in ("content", "book"):
+        import shutil
+
+        shutil.copytree(repo / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
+    build_site(root)
+    return root
+
+
+def test_sample_content_builds_in_six_languages(built_sample: Path) -> None:
+    from webinars.pipeline import check
+
+    _config, catalogue, _pages, _warnings = check(built_sample)
+    site = built_sample / "_build/site"
+    for lang in ("ar", "en", "es", "fr", "ru", "zh"):
+        for slug in catalogue.webinars:
+            assert (site / lang / "webinars" / slug / "index.html").is_file(), (lang, slug)
+        for topic in catalogue.topics:
+            assert (site / lang / "topics" / topic / "index.html").is_file(), (lang, topic)
+
+
+@pytest.mark.parametrize("lang", ["ar", "es", "fr", "ru", "zh"])
+def test_sample_translations_show_their_answers_as_collapsible_items(built_sample: Path, lang: str) -> None:
+    doc = page(built_sample, f"{lang}/webinars/2024-05-21-licensing-negotiation")
+    assert doc.select_one(".wb-fallback") is None
+    assert len(doc.select("details.wb-answer")) >= 2
+    assert not doc.select("article h3"), "questions should be collapsible items, not headings"

@@ -1,0 +1,54 @@
+"""The interface catalogues: complete, placeholders intact, used for formatting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from webinars.assemble.messages import heading_names, messages_for
+from webinars.languages import Language
+
+LOCALES = Path(__file__).parent.parent / "book" / "locales"
+TRANSLATED = ["ar", "es", "fr", "ru", "zh"]
+
+
+def catalogue(path: Path, locale: str | None = None):
+    with path.open("rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_interface_string_is_translated(lang: str) -> None:
+    template = {m.id for m in catalogue(LOCALES / "webinars.pot") if m.id}
+    po = catalogue(LOCALES / lang / "LC_MESSAGES" / "webinars.po", locale=lang)
+    missing = [m.id for m in po if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+    assert not missing, missing
+    assert template <= {m.id for m in po if m.id}, "run `make messages` and translate the new entries"
+    assert not [m.id for m in po if m.id and m.fuzzy]
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in po.check()]
+    assert not problems, problems
+
+
+def test_arabic_theme_catalogue_fills_the_gap_upstream() -> None:
+    po = catalogue(LOCALES / "ar" / "LC_MESSAGES" / "sphinx.po", locale="ar")
+    strings = {m.id: m.string for m in po if m.id}
+    assert strings.get("Skip to main content") and strings.get("Back to top")
+
+
+def test_formats_follow_the_language() -> None:
+    moment = dt.datetime.fromisoformat("2024-03-12T13:00+01:00")
+    french = messages_for(Language("fr"), LOCALES)
+    assert french.weekday_date(moment.date()) == "mardi 12 mars 2024"
+    assert french.language_name("pt") == "portugais"
+    assert french.size(3_456_789).replace("\u202f", " ") == "3,3 Mo"
+    assert messages_for(Language("zh"), LOCALES).minutes(90) == "90分钟"
+    assert french.gettext("Held") != "Held"
+
+
+def test_section_headings_are_recognised_in_every_language() -> None:
+    names = heading_names([Language(code) for code in ["en", *TRANSLATED]], LOCALES)
+    assert "summary" in names["summary"] and "follow-up answers" in names["answers"]
+    assert len(names["answers"]) == 6
