@@ -32,9 +32,9 @@ system-packages:
 	fi
 
 messages: $(READY)  ## refresh the catalogue template and every language's catalogue
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location \
 	  --sort-output --project webinars -o book/locales/webinars.pot .
-	$(BIN)/pybabel update -i book/locales/webinars.pot -d book/locales -D webinars --no-fuzzy-matching
+	$(BIN)/pybabel update -i book/locales/webinars.pot -d book/locales -D webinars --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf _build tests/fixtures/*/_build

@@ -68,6 +68,13 @@ class PageWriter:
         other = Language(document.lang)
         return Markup('<span lang="{}" dir="{}">{}</span>').format(other.code, other.direction, document.title)
 
+    def foreign(self, text: str, lang: str) -> Markup:
+        """Text written in `lang` (facts keep the language of index.md), marked if not this page's."""
+        if lang == self.lang:
+            return escape(text)
+        other = Language(lang)
+        return Markup('<span lang="{}" dir="{}">{}</span>').format(other.code, other.direction, text)
+
     def render(self, template: str, here: str, **values) -> str:
         return self.env.get_template(template).render(
             m=self.m, labels=labels, url=urls, catalogue=self.catalogue, t=self.title,
@@ -92,7 +99,7 @@ class PageWriter:
         parts = [self._head(document, here, w)]
         parts.append(myst.raw_html(self.render(
             "webinar_facts.html", here, w=w, topic=topic, part=self.catalogue.part_of(w) if topic else 0,
-            total=len(running))))
+            total=len(running), c=lambda text: self.foreign(text, w.original.lang))))
         channels = self._channels(w)
         if channels:
             parts.append(myst.raw_html(self.render(
@@ -112,13 +119,11 @@ class PageWriter:
     def topic(self, topic: Topic) -> SourcePage:
         here = urls.topic(topic.id)
         document = topic.document(self.lang)
-        original = topic.original.lang
-        content_lang = Markup(f' lang="{original}"') if original != self.lang else Markup("")
         at = topic.facts.suggested_at
         parts = [
             self._head(document, here, topic),
             myst.raw_html(self.render(
-                "topic_facts.html", here, topic=topic, content_lang=content_lang,
+                "topic_facts.html", here, topic=topic, c=lambda text: self.foreign(text, topic.original.lang),
                 suggested_at=self.catalogue.webinars.get(at) if at else None)),
             self._body(document),
             myst.raw_html(self.render(

@@ -7,6 +7,7 @@ its time stamp and the build stage need not read it again.
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     messages = messages_for(language, config.path("locales_dir"))
     writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
     pages = writer.all_pages()
-    titles = {urls.docname(p.url): _title_of(p.text) for p in pages}
+    titles = {urls.docname(p.url): (_title_of(p.text), _content_lang_of(p.text)) for p in pages}
     toc = yaml.safe_load((config.root / "_toc.yml").read_text(encoding="utf-8"))
     wanted = {p.file: p.text for p in pages}
     wanted["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
@@ -79,10 +80,19 @@ def book_config(config: Config, language: Language, _, nav: list[dict], catalogu
     return book
 
 
-def _nav(toc: dict, titles: dict[str, str]) -> list[dict]:
+def _nav(toc: dict, titles: dict[str, tuple[str, str]]) -> list[dict]:
     """The site navigation, from the table of contents' root and chapters."""
     entries = [toc["root"]] + [c["file"] for c in toc.get("chapters", []) if "file" in c]
-    return [{"doc": doc, "title": titles.get(doc, doc)} for doc in entries]
+    nav = []
+    for doc in entries:
+        title, lang = titles.get(doc, (doc, ""))
+        nav.append({"doc": doc, "title": title, "lang": lang, "dir": Language(lang).direction if lang else ""})
+    return nav
+
+
+def _content_lang_of(text: str) -> str:
+    match = re.search(r"^content_lang: (\S+)$", text, flags=re.MULTILINE)
+    return match.group(1) if match else ""
 
 
 def _title_of(text: str) -> str:

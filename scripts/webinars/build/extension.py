@@ -33,7 +33,8 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
     ]
     context["webinars_nav_links"] = [
         {"title": item["title"], "href": to_root + app.builder.get_target_uri(item["doc"]) or "./",
-         "current": item["doc"] == pagename}
+         "current": item["doc"] == pagename,
+         "lang": item.get("lang") if item.get("lang") not in ("", lang) else None, "dir": item.get("dir")}
         for item in context.get("webinars_nav", [])
     ]
     content_lang = (app.env.metadata.get(pagename) or {}).get("content_lang", lang)
