@@ -142,3 +142,10 @@ def test_sample_content_of_the_repository_is_valid() -> None:
     assert any(t.facts.builds_on for t in catalogue.topics.values())
     translated = {lang for w in catalogue.webinars.values() for lang in w.translations}
     assert {"ar", "zh", "fr", "ru", "es"} <= translated
+
+
+def test_a_second_title_in_the_body_is_refused(mini: Path) -> None:
+    replace(mini, WEBINAR, "## Summary", "# Summary")
+    assert errors_of(mini) == [
+        "content/webinars/2024-01-10-tto-basics/index.md:24: '# Summary' is a second page title: the title "
+        "comes from `title:`; start sections with '##'"]

@@ -160,3 +160,13 @@ def test_sample_translations_show_their_answers_as_collapsible_items(built_sampl
     assert doc.select_one(".wb-fallback") is None
     assert len(doc.select("details.wb-answer")) >= 2
     assert not doc.select("article h3"), "questions should be collapsible items, not headings"
+
+
+def test_bad_myst_in_a_body_is_reported_in_the_authors_file(mini: Path) -> None:
+    path = mini / "content/webinars/2024-03-05-tto-policies/index.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n```{nosuchdirective}\nx\n```\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as failure:
+        build_site(mini)
+    found = [str(p) for p in failure.value.problems]
+    assert found == ["content/webinars/2024-03-05-tto-policies/index.md:14: Unknown directive type: "
+                     "'nosuchdirective' (in the en, ar, zh versions)"], found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,9 @@ from .config import Config, load_config
 from .content.catalogue import Catalogue
 from .content.loader import load_content, load_pages
 from .problems import InvalidInput, Problem
+
+# "/path/to/src/webinars/x/index.md:12: WARNING: message" as Sphinx writes it
+_SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: )?(?P<level>WARNING|ERROR|CRITICAL): (?P<text>.*)$")
 
 
 @dataclass
@@ -46,9 +50,10 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     timings["load"] = time.perf_counter() - started
 
     work = config.path("work_dir")
-    trees = {
-        language.code: assemble_language(catalogue, pages, config, language, names, work / language.code / "src")
-        for language in config.languages
+    trees = {language.code: work / language.code / "src" for language in config.languages}
+    origins = {
+        code: assemble_language(catalogue, pages, config, config.language(code), names, tree)
+        for code, tree in trees.items()
     }
     timings["assemble"] = time.perf_counter() - started - timings["load"]
 
@@ -59,9 +64,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     timings["build"] = time.perf_counter() - mark
     failed = [r for r in results if not r.ok]
     if failed:
-        raise InvalidInput([
-            Problem(f"[{r.lang}]", None, "", line) for r in failed for line in (r.warnings or ("build failed",))
-        ])
+        raise InvalidInput(build_problems(failed, trees, origins))
 
     mark = time.perf_counter()
     output = config.path("output_dir")
@@ -70,3 +73,32 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     timings["finish"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     return Report(catalogue, warnings, timings)
+
+
+def build_problems(failed, trees: dict[str, Path], origins: dict[str, dict]) -> list[Problem]:
+    """Sphinx's messages, located in the author's file where we know it, once per problem."""
+    merged: dict[tuple, list[str]] = {}
+    for result in failed:
+        for message in result.warnings or ("the build failed without a message",):
+            key = _locate(message, trees[result.lang], origins[result.lang])
+            merged.setdefault(key, []).append(result.lang)
+    return [
+        Problem(path, line, "", f"{text} (in the {', '.join(langs)} version{'s' if len(langs) > 1 else ''})")
+        for (path, line, text), langs in merged.items()
+    ]
+
+
+def _locate(message: str, tree: Path, origins: dict) -> tuple[str, int | None, str]:
+    match = _SPHINX_MESSAGE.match(message)
+    if not match:
+        return ("build", None, message)
+    text = match.group("text").removesuffix(" [myst.directive_unknown]")
+    try:
+        relative = Path(match.group("file")).resolve().relative_to(tree.resolve()).as_posix()
+    except ValueError:
+        return (match.group("file"), None, text)
+    origin = origins.get(relative)
+    if origin is None:
+        return (f"{tree.name}/{relative} (generated)", None, text)
+    line = int(match.group("line")) if match.group("line") else None
+    return (origin.path, origin.locate(line) if line else None, text)

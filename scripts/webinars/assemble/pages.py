@@ -28,15 +28,49 @@ RECENT = 6
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where an assembled page's body comes from, to report problems in the author's file."""
+
+    path: str  # the content file, relative to the repository
+    start: int  # line of the assembled file where the body starts (1-based)
+    line: int  # the same line in the content file
+    verbatim: int  # how many body lines are copied unchanged (line numbers map exactly)
+
+    def locate(self, assembled_line: int) -> int | None:
+        offset = assembled_line - self.start
+        return self.line + offset if 0 <= offset < self.verbatim else None
+
+
+@dataclass(frozen=True)
+class Body:
+    text: str
+    document: Document
+    verbatim: int
+
+
+@dataclass(frozen=True)
 class SourcePage:
     """One MyST file of a language's tree."""
 
     url: str  # relative to the language root, e.g. "webinars/<slug>/"
     text: str
+    origin: Origin | None = None
 
     @property
     def file(self) -> str:
         return urls.source_file(self.url)
+
+
+def compose(url: str, parts: list[str | Body]) -> SourcePage:
+    """Join a page's parts, remembering where the author's body landed."""
+    text, origin = "", None
+    for part in parts:
+        if isinstance(part, Body):
+            start = text.count("\n") + 1
+            origin = Origin(part.document.path, start, part.document.body_line, part.verbatim)
+            part = part.text
+        text += part.rstrip("\n") + "\n\n"  # a blank line between blocks
+    return SourcePage(url, text, origin)
 
 
 class PageWriter:
@@ -114,7 +148,7 @@ class PageWriter:
                 "series.html", here, w=w, topic=topic, series=series, previous=previous, following=following)))
         if w.feedback and w.feedback.responses:
             parts.append(myst.raw_html(self.render("feedback.html", here, fb=w.feedback)))
-        return SourcePage(here, "\n".join(parts))
+        return compose(here, parts)
 
     def topic(self, topic: Topic) -> SourcePage:
         here = urls.topic(topic.id)
@@ -130,7 +164,7 @@ class PageWriter:
                 "topic_series.html", here, series=self.catalogue.series(topic.id),
                 chain=self.catalogue.builds_on_chain(topic), continued=self.catalogue.continued_by(topic))),
         ]
-        return SourcePage(here, "\n".join(parts))
+        return compose(here, parts)
 
     def home(self) -> SourcePage:
         here = urls.HOME
@@ -145,7 +179,7 @@ class PageWriter:
             "home.html", here, planned=self.catalogue.by_status("planned"),
             held=self.catalogue.by_status("held")[:RECENT], series_topics=self.catalogue.series_topics(),
             proposals=self.catalogue.proposals())))
-        return SourcePage(here, "\n".join(parts))
+        return compose(here, parts)
 
     def webinar_index(self) -> SourcePage:
         here = urls.WEBINARS
@@ -167,8 +201,7 @@ class PageWriter:
 
     def extra(self, name: str, page: Page) -> SourcePage:
         here = urls.page(name) if name != "index" else urls.HOME
-        return SourcePage(here, self._head(page.document(self.lang), here, page) + "\n" +
-                          self._body(page.document(self.lang)))
+        return compose(here, [self._head(page.document(self.lang), here, page), self._body(page.document(self.lang))])
 
     # ---- parts ----------------------------------------------------------------------
 
@@ -191,12 +224,12 @@ class PageWriter:
     def _switch(self, here: str, code: str) -> str:
         return "../" * (here.count("/") + 1) + f"{code}/{here}"
 
-    def _body(self, document: Document) -> str:
+    def _body(self, document: Document) -> Body:
         """The author's body, with each follow-up question made a collapsible item."""
         lines = document.body.splitlines()
         answers = document.section(self.headings["answers"])
         if answers is None:
-            return document.body
+            return Body(document.body, document, len(lines))
         questions = [s for s in document.sections
                      if s.level == 3 and answers.start < s.start < answers.end]
         out = lines[:questions[0].start] if questions else lines
@@ -206,7 +239,8 @@ class PageWriter:
                                   {"class-container": "wb-answer"}))
         if questions:
             out += lines[questions[-1].end:]
-        return "\n".join(out) + "\n"
+        verbatim = questions[0].start if questions else len(lines)
+        return Body("\n".join(out) + "\n", document, verbatim)
 
     def _channels(self, w: Webinar) -> list[dict]:
         channels = []

@@ -20,14 +20,18 @@ from ..content.models import Page
 from ..languages import Language
 from . import urls
 from .messages import messages_for
-from .pages import PageWriter
+from .pages import Origin, PageWriter
 
 SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue
 
 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
-                      language: Language, heading_names: dict[str, set[str]], dest: Path) -> Path:
-    """Write the source tree of `language` into `dest`; return `dest`."""
+                      language: Language, heading_names: dict[str, set[str]], dest: Path) -> dict[str, Origin]:
+    """Write the source tree of `language` into `dest`.
+
+    Returns where each page's body comes from (file in `dest` -> origin), so that a
+    problem the build finds can be reported in the author's file.
+    """
     messages = messages_for(language, config.path("locales_dir"))
     writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
     pages = writer.all_pages()
@@ -42,7 +46,7 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     if po.is_file():
         wanted[f"_locales/{language.sphinx_locale}/LC_MESSAGES/{SPHINX_DOMAIN}.po"] = po.read_text("utf-8")
     _sync(dest, wanted)
-    return dest
+    return {p.file: p.origin for p in pages if p.origin is not None}
 
 
 def book_config(config: Config, language: Language, _, nav: list[dict], catalogue: Catalogue) -> dict[str, Any]:

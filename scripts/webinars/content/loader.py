@@ -205,13 +205,19 @@ def _message(error: dict[str, Any], loc: tuple, fields: list[str]) -> str:
 
 
 def _document(lang: str, title: str, parsed: frontmatter.Parsed, path: Path, problems: Problems) -> Document:
+    sections = frontmatter.sections(parsed.body)
+    for section in sections:
+        if section.level == 1:
+            problems.error(path, parsed.body_line + section.start, "",
+                           f"'# {section.title}' is a second page title: the title comes from `title:`; "
+                           "start sections with '##'")
     return Document(
         lang=lang,
         title=title,
         body=parsed.body,
         path=_rel(path, problems),
         body_line=parsed.body_line,
-        sections=frontmatter.sections(parsed.body),
+        sections=sections,
     )
 
 
