@@ -98,3 +98,24 @@ def test_root_page_sends_the_browser_to_its_language(browser, served) -> None:
     page.goto(f"{served}/")
     page.wait_for_url("**/en/")
     context.close()
+
+
+@pytest.mark.parametrize("url", ["en/", f"en/webinars/{SLUG}/", f"ar/webinars/{SLUG}/", f"zh/webinars/{SLUG}/",
+                                 "ar/topics/tech-transfer/", "zh/webinars/", "en/topics/", ""])
+def test_pages_pass_axe_accessibility_checks(open_page, url: str) -> None:
+    import axe_playwright_python
+
+    page = open_page(url)
+    page.add_script_tag(path=str(Path(axe_playwright_python.__file__).parent / "axe.min.js"))
+    result = page.evaluate("""axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
+    problems = [(v["id"], v["nodes"][0]["html"][:120]) for v in result["violations"]]
+    assert not problems, problems
+
+
+def test_keyboard_focus_is_visible(open_page) -> None:
+    page = open_page(f"en/webinars/{SLUG}/")
+    link = page.locator(".wb-facts a").first
+    link.focus()
+    outline = link.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
+    assert outline.split()[0] != "none" and outline.split()[1] != "0px", outline

@@ -35,7 +35,7 @@ class Settings(BaseModel):
     default_language: str = "en"
     regions: list[str] = Field(default_factory=lambda: list(DEFAULT_REGIONS))
     site_title: dict[str, str] = Field(default_factory=dict)
-    organisation: str = ""
+    organisation: dict[str, str] = Field(default_factory=dict)
     content_dir: str = "content"
     pages_dir: str = "book/pages"
     locales_dir: str = "book/locales"
@@ -57,7 +57,7 @@ class Settings(BaseModel):
             raise ValueError("list at least one site language")
         return value
 
-    @field_validator("site_title")
+    @field_validator("site_title", "organisation")
     @classmethod
     def _title_languages(cls, value: dict[str, str]) -> dict[str, str]:
         bad = [code for code in value if not is_language_code(code)]
@@ -90,6 +90,10 @@ class Config:
         return titles.get(lang) or titles.get(self.settings.default_language) or self.book.get(
             "title", "Webinars"
         )
+
+    def organisation(self, lang: str) -> str:
+        names = self.settings.organisation
+        return names.get(lang) or names.get(self.settings.default_language) or self.book.get("author", "")
 
     def path(self, name: str) -> Path:
         return self.root / getattr(self.settings, name)

@@ -53,6 +53,7 @@ def book_config(config: Config, language: Language, _, nav: list[dict], catalogu
     """Jupyter Book's ``_config.yml`` for one language: the project's, plus the language's settings."""
     book = copy.deepcopy(config.book)
     book["title"] = config.title(language.code)
+    book["author"] = config.organisation(language.code)
     sphinx = book.setdefault("sphinx", {})
     sphinx.setdefault("extra_extensions", [])
     if "webinars.build.extension" not in sphinx["extra_extensions"]:
