@@ -40,6 +40,27 @@ def built_mini(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def built_sample(tmp_path_factory) -> Path:
+    """The repository's own sample content, built in a copy of the repository."""
+    from webinars.pipeline import build_site
+
+    root = tmp_path_factory.mktemp("sample")
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(REPO / name, root / name)
+    for name in ("content", "book"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
+    build_site(root)
+    return root
+
+
+def serve(directory: Path):
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -48,10 +69,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def served(built_mini: Path):
     """Base URL of the built fixture site, served over HTTP on loopback."""
-    handler = functools.partial(_QuietHandler, directory=str(built_mini / "_build" / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = serve(built_mini / "_build" / "site")
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served_sample(built_sample: Path):
+    """Base URL of the built sample site."""
+    server = serve(built_sample / "_build" / "site")
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 

@@ -119,3 +119,18 @@ def test_keyboard_focus_is_visible(open_page) -> None:
     link.focus()
     outline = link.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth")
     assert outline.split()[0] != "none" and outline.split()[1] != "0px", outline
+
+
+@pytest.mark.parametrize("lang, query, expected", [
+    ("zh", "许可", "2024-05-21-licensing-negotiation"),
+    ("ar", "التفاوض", "2024-05-21-licensing-negotiation"),
+    ("ru", "лицензии", "2024-05-21-licensing-negotiation"),
+])
+def test_search_finds_pages_in_the_pages_language(browser, served_sample, lang: str, query: str, expected: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{served_sample}/{lang}/search/?q={query}")
+    results = page.locator("#search-results li a")
+    results.first.wait_for(timeout=15000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    page.close()
+    assert any(expected in href for href in hrefs), hrefs

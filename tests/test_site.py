@@ -127,21 +127,6 @@ def test_failed_build_keeps_the_last_good_site(mini: Path) -> None:
     assert not (mini / "_build/site.new").exists()
 
 
-@pytest.fixture(scope="module")
-def built_sample(tmp_path_factory) -> Path:
-    """The repository's own sample content, built in a copy of the repository."""
-    repo = Path(__file__).parent.parent
-    root = tmp_path_factory.mktemp("sample")
-    for name in ("_config.yml", "_toc.yml"):
-        (root / name).write_bytes((repo / name).read_bytes())
-    for name in ("content", "book"):
-        import shutil
-
-        shutil.copytree(repo / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
-    build_site(root)
-    return root
-
-
 def test_sample_content_builds_in_six_languages(built_sample: Path) -> None:
     from webinars.pipeline import check
 
