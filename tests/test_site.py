@@ -155,3 +155,66 @@ def test_bad_myst_in_a_body_is_reported_in_the_authors_file(mini: Path) -> None:
     found = [str(p) for p in failure.value.problems]
     assert found == ["content/webinars/2024-03-05-tto-policies/index.md:14: Unknown directive type: "
                      "'nosuchdirective' (in the en, ar, zh versions)"], found
+
+
+def test_a_removed_webinar_disappears_from_the_site(mini: Path) -> None:
+    import shutil
+
+    build_site(mini)
+    site = mini / "_build/site"
+    assert (site / "zh/webinars/2024-03-05-tto-policies/index.html").is_file()
+    shutil.rmtree(mini / "content/webinars/2024-03-05-tto-policies")
+    topic = mini / "content/topics/green-ip/index.md"
+    topic.write_text(topic.read_text(encoding="utf-8").replace("suggested_at: 2024-03-05-tto-policies\n", ""),
+                     encoding="utf-8")
+    build_site(mini)
+    for lang in ("en", "ar", "zh"):
+        assert not (site / lang / "webinars/2024-03-05-tto-policies").exists()
+        assert "2024-03-05-tto-policies" not in (site / lang / "webinars/index.html").read_text(encoding="utf-8")
+    assert not (site / "en/_sources").exists()
+
+
+NEW_WEBINAR = """---
+title: Licensing for start-ups
+lang: en
+date: 2024-06-11
+status: held
+topic: tech-transfer
+languages: [en]
+regions: [africa]
+recording: https://vimeo.com/123456
+---
+
+## Summary
+Licensing models that suit young companies.
+"""
+
+
+def site_files(root: Path) -> dict[str, bytes]:
+    """Every published file; Sphinx's cache-busting ``?v=`` checksums aside (a clean build
+    links myst-nb's stylesheet before writing it, so it has none there)."""
+    import re
+
+    site = root / "_build/site"
+    return {p.relative_to(site).as_posix(): re.sub(rb"\?v=[0-9a-f]{8}", b"", p.read_bytes())
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:
+    import shutil
+
+    build_site(mini)
+    folder = mini / "content/webinars/2024-06-11-licensing-start-ups"
+    folder.mkdir()
+    (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
+    build_site(mini)
+    clean = tmp_path / "clean"
+    shutil.copytree(mini, clean, ignore=shutil.ignore_patterns("_build"))
+    build_site(clean)
+    rebuilt, fresh = site_files(mini), site_files(clean)
+    assert rebuilt.keys() == fresh.keys()
+    differing = [name for name in rebuilt if rebuilt[name] != fresh[name]]
+    assert not differing, differing
+    # The other pages of the series learned about the new part.
+    first = (mini / "_build/site/ar/webinars/2024-01-10-tto-basics/index.html").read_text(encoding="utf-8")
+    assert "2024-06-11-licensing-start-ups" in first

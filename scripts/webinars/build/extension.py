@@ -15,6 +15,7 @@ __version__ = "1.0"
 
 def setup(app) -> dict[str, Any]:
     app.connect("html-page-context", page_context)
+    app.connect("html-collect-pages", drop_emptied_search_terms)
     app.add_css_file("webinars.css")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
 
@@ -27,6 +28,10 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
     context["language"] = Markup(f'{escape(lang)}" dir="{escape(direction)}')
     target = app.builder.get_target_uri(pagename)
     to_root = "../" * target.count("/")
+    # Sphinx's <link rel="prev/next"> follow the table of contents, and a page is not
+    # rewritten when its neighbour changes: they would go stale. Series navigation is
+    # part of each page's content instead.
+    context["prev"] = context["next"] = None
     context["webinars_alternates"] = [
         {**language, "href": f"{to_root}../{language['code']}/{target}", "current": language["code"] == lang}
         for language in context.get("webinars_languages", [])
@@ -45,3 +50,17 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
         other = Language(content_lang)
         context["body"] = Markup('<div lang="{}" dir="{}">').format(other.code, other.direction) + \
             Markup(context["body"]) + Markup("</div>")
+
+
+def drop_emptied_search_terms(app) -> list:
+    """Forget words that no page contains any more.
+
+    On an incremental build Sphinx prunes the removed pages' documents from each
+    word of its search index but keeps words left with none, so the index would
+    differ from a clean build's. Runs before the index is written.
+    """
+    indexer = getattr(app.builder, "indexer", None)
+    for mapping in (getattr(indexer, "_mapping", {}), getattr(indexer, "_title_mapping", {})):
+        for word in [word for word, pages in mapping.items() if not pages]:
+            del mapping[word]
+    return []

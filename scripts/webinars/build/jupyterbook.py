@@ -35,7 +35,14 @@ def build_languages(trees: dict[str, tuple[Path, Path, Path]], jobs: int | None 
             lang: pool.submit(_build_one, lang, str(src), str(out), str(doctrees), fresh)
             for lang, (src, out, doctrees) in trees.items()
         }
-        return [futures[lang].result() for lang in trees]
+        return [_result(lang, futures[lang]) for lang in trees]
+
+
+def _result(lang: str, future) -> LanguageBuild:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker process itself died (memory, signal)
+        return LanguageBuild(lang, False, (f"ERROR: the build process of {lang} stopped: {exc}",), 0.0)
 
 
 def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool) -> LanguageBuild:
@@ -56,11 +63,28 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool) -> Lan
                          keep_going=True, parallel=1)
             app.build(False, [])
             ok = app.statuscode == 0
+        _prune_removed_pages(Path(src), Path(out))
     except Exception as exc:  # a crash inside Sphinx: report it, never a traceback
         warnings.write(f"{src}: ERROR: the build of {lang} stopped: {type(exc).__name__}: {exc}\n")
         ok = False
     found = tuple(_clean(line) for line in warnings.getvalue().splitlines() if line.strip())
     return LanguageBuild(lang, ok and not found, found, time.perf_counter() - started)
+
+
+# What Sphinx itself writes beside the pages.
+_SPHINX_OWN = {"_static", "_images", "_downloads", "_sources", "search", "genindex", "py-modindex"}
+
+
+def _prune_removed_pages(src: Path, out: Path) -> None:
+    """Sphinx never deletes the output of a page whose source is gone: do it here."""
+    for page in sorted(out.rglob("index.html"), reverse=True):
+        folder = page.parent.relative_to(out)
+        if folder.parts and folder.parts[0] in _SPHINX_OWN:
+            continue
+        if not (src / folder / "index.md").is_file():
+            page.unlink()
+            if not any(page.parent.iterdir()):
+                page.parent.rmdir()
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
