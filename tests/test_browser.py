@@ -134,3 +134,62 @@ def test_search_finds_pages_in_the_pages_language(browser, served_sample, lang: 
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     page.close()
     assert any(expected in href for href in hrefs), hrefs
+
+
+def test_topic_list_filter_by_region_leaves_only_matching_rows(open_page) -> None:
+    page = open_page("en/topic-list/")
+    rows = page.locator("table[data-wb-filterable] tbody tr")
+    assert rows.count() == 4
+    page.select_option("#wb-filter-regions", "global")
+    visible = [rows.nth(i) for i in range(rows.count()) if rows.nth(i).is_visible()]
+    assert len(visible) == 1
+    assert "global" in visible[0].get_attribute("data-regions").split()
+    assert page.locator("[data-wb-status]").inner_text() == "1 of 4 rows shown"
+    page.locator(".wb-reset").click()
+    page.wait_for_function("document.querySelectorAll('table[data-wb-filterable] tbody tr:not([hidden])').length === 4")
+
+
+def test_topic_list_filters_work_with_the_keyboard(open_page) -> None:
+    page = open_page("en/topic-list/")
+    page.locator("#wb-filter-year").focus()
+    page.keyboard.press("ArrowDown")  # the newest year
+    page.wait_for_function("document.querySelectorAll('table[data-wb-filterable] tbody tr:not([hidden])').length < 4")
+
+
+def test_topic_list_without_javascript_shows_everything(browser, served) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{served}/en/topic-list/")
+    assert not page.locator("form[data-wb-filters]").is_visible()
+    assert page.locator("table[data-wb-filterable] tbody tr:visible").count() == 4
+    context.close()
+
+
+def test_arabic_topic_list_is_right_to_left(open_page) -> None:
+    page = open_page("ar/topic-list/")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "ar-topic-list.png"), full_page=True)
+    table = page.locator("table[data-wb-filterable]").first
+    assert table.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    first = table.locator("thead th").first.bounding_box()
+    last = table.locator("thead th").last.bounding_box()
+    assert first["x"] > last["x"], "the first column should be on the right"
+    bar = page.locator(".wb-chart-row").first
+    year, bars = bar.locator("dt").bounding_box(), bar.locator(".wb-bar").bounding_box()
+    assert year["x"] > bars["x"], "the chart's year labels should be on the right"
+
+
+def test_download_links_return_the_files(open_page, served) -> None:
+    import json
+    import urllib.request
+
+    page = open_page("zh/topic-list/")
+    for selector, kind in (("a[type='text/csv']", "csv"), ("a[type='application/json']", "json")):
+        href = page.locator(selector).get_attribute("href")
+        url = page.evaluate("h => new URL(h, location.href).href", href)
+        with urllib.request.urlopen(url) as response:
+            body = response.read().decode("utf-8")
+        if kind == "csv":
+            assert body.splitlines()[0].startswith("section,id,title,")
+        else:
+            assert len(json.loads(body)["rows"]) == 4

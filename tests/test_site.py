@@ -218,3 +218,31 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
     # The other pages of the series learned about the new part.
     first = (mini / "_build/site/ar/webinars/2024-01-10-tto-basics/index.html").read_text(encoding="utf-8")
     assert "2024-06-11-licensing-start-ups" in first
+
+
+def _untranslated(doc: BeautifulSoup, lang: str) -> set[str]:
+    """Latin words in the page's chrome that are not marked as another language."""
+    import re
+
+    def own(element) -> bool:
+        marked = element if element.has_attr("lang") else element.find_parent(attrs={"lang": True})
+        return marked is None or marked["lang"] == lang
+
+    found = set()
+    for element in doc.find_all(True):
+        for attribute in ("title", "aria-label", "placeholder", "data-bs-title", "alt"):
+            if element.get(attribute) and own(element):
+                found |= set(re.findall(r"[A-Za-z]{3,}", element[attribute]))
+    for selector in ("header", ".bd-header-article", ".bd-sidebar-primary", ".bd-sidebar-secondary", "footer",
+                     "#pst-back-to-top", ".skip-link"):
+        for element in doc.select(selector):
+            for text in element.find_all(string=True):
+                if text.parent.name not in ("script", "style") and own(text.parent):
+                    found |= set(re.findall(r"[A-Za-z]{3,}", text))
+    return found - {"Ctrl"}
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_the_interface_has_no_untranslated_words(built_mini: Path, lang: str) -> None:
+    for url in (f"{lang}/webinars/{SLUG}", f"{lang}/topics/tech-transfer", f"{lang}/topic-list", lang):
+        assert not _untranslated(page(built_mini, url), lang), url

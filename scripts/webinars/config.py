@@ -38,6 +38,7 @@ class Settings(BaseModel):
     organisation: dict[str, str] = Field(default_factory=dict)
     content_dir: str = "content"
     pages_dir: str = "book/pages"
+    notebooks_dir: str = "book/notebooks"
     locales_dir: str = "book/locales"
     templates_dir: str = "book/_templates"
     static_dir: str = "book/_static"

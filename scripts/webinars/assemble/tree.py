@@ -20,13 +20,15 @@ from ..content.models import Page
 from ..languages import Language
 from . import urls
 from .messages import messages_for
+from .notebooks import NotebookSource, notebook_page
 from .pages import Origin, PageWriter
 
 SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue
 
 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
-                      language: Language, heading_names: dict[str, set[str]], dest: Path) -> dict[str, Origin]:
+                      language: Language, heading_names: dict[str, set[str]], dest: Path,
+                      notebooks: list[NotebookSource] = (), key: str = "") -> dict[str, Origin]:
     """Write the source tree of `language` into `dest`.
 
     Returns where each page's body comes from (file in `dest` -> origin), so that a
@@ -34,13 +36,13 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     """
     messages = messages_for(language, config.path("locales_dir"))
     writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
-    pages = writer.all_pages()
+    pages = writer.all_pages() + [notebook_page(nb, messages, config.root, key) for nb in notebooks]
     titles = {urls.docname(p.url): (_title_of(p.text), _content_lang_of(p.text)) for p in pages}
     toc = yaml.safe_load((config.root / "_toc.yml").read_text(encoding="utf-8"))
     wanted = {p.file: p.text for p in pages}
     wanted["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
     wanted["_config.yml"] = yaml.safe_dump(
-        book_config(config, language, messages.gettext, _nav(toc, titles), catalogue),
+        book_config(config, language, messages.gettext, _nav(toc, titles), dest.parent / "jupyter_cache"),
         allow_unicode=True, sort_keys=False)
     po = config.path("locales_dir") / language.code / "LC_MESSAGES" / f"{SPHINX_DOMAIN}.po"
     if po.is_file():
@@ -49,9 +51,11 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     return {p.file: p.origin for p in pages if p.origin is not None}
 
 
-def book_config(config: Config, language: Language, _, nav: list[dict], catalogue: Catalogue) -> dict[str, Any]:
+def book_config(config: Config, language: Language, _, nav: list[dict], cache: Path) -> dict[str, Any]:
     """Jupyter Book's ``_config.yml`` for one language: the project's, plus the language's settings."""
     book = copy.deepcopy(config.book)
+    execute = book.setdefault("execute", {})
+    execute["cache"] = str(cache.resolve())  # one execution cache per language
     book["title"] = config.title(language.code)
     book["author"] = config.organisation(language.code)
     sphinx = book.setdefault("sphinx", {})

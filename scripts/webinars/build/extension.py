@@ -17,6 +17,7 @@ def setup(app) -> dict[str, Any]:
     app.connect("html-page-context", page_context)
     app.connect("html-collect-pages", drop_emptied_search_terms)
     app.add_css_file("webinars.css")
+    app.add_js_file("topic-list.js", loading_method="defer")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
@@ -42,13 +43,13 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
          "lang": item.get("lang") if item.get("lang") not in ("", lang) else None, "dir": item.get("dir")}
         for item in context.get("webinars_nav", [])
     ]
-    content_lang = (app.env.metadata.get(pagename) or {}).get("content_lang", lang)
-    if content_lang != lang and "body" in context:
-        # The page falls back to its original: mark the text with the language it is in.
-        from ..languages import Language
+    from ..languages import Language
 
-        other = Language(content_lang)
-        context["body"] = Markup('<div lang="{}" dir="{}">').format(other.code, other.direction) + \
+    content = Language((app.env.metadata.get(pagename) or {}).get("content_lang", lang))
+    context["webinars_content_lang"], context["webinars_content_dir"] = content.code, content.direction
+    if content.code != lang and "body" in context:
+        # The page falls back to its original: mark the text with the language it is in.
+        context["body"] = Markup('<div lang="{}" dir="{}">').format(content.code, content.direction) + \
             Markup(context["body"]) + Markup("</div>")
 
 

@@ -38,6 +38,14 @@ def build_languages(trees: dict[str, tuple[Path, Path, Path]], jobs: int | None 
         return [_result(lang, futures[lang]) for lang in trees]
 
 
+def _log_stderr_to(log: Path) -> None:
+    """Kernels and libraries of this worker write to a log, not over the user's terminal;
+    Sphinx's own messages are collected apart and reported."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(log, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the worker
+    os.dup2(handle.fileno(), 2)
+
+
 def _result(lang: str, future) -> LanguageBuild:
     try:
         return future.result()
@@ -54,6 +62,7 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool) -> Lan
 
     started = time.perf_counter()
     warnings = io.StringIO()
+    _log_stderr_to(Path(doctrees).parent / "build.log")
     try:
         sphinx_config, _meta = get_final_config(
             user_yaml=Path(src) / "_config.yml", cli_config={"latex_individualpages": False}, sourcedir=Path(src), use_external_toc=True)

@@ -6,11 +6,13 @@ new tree is complete; a failed build never touches it.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from .. import tables
 from ..assemble import urls
 from ..config import Config
 from ..content.catalogue import Catalogue
@@ -24,6 +26,7 @@ def finish_site(config: Config, catalogue: Catalogue, builds: dict[str, Path], s
     for lang, html in builds.items():
         shutil.copytree(html, staging / lang, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
     copy_media(config, catalogue, staging / urls.MEDIA_ROOT)
+    write_downloads(catalogue, staging / "data")
     (staging / "index.html").write_text(root_page(config), encoding="utf-8")
     (staging / ".nojekyll").write_text("", encoding="utf-8")
     return staging
@@ -37,6 +40,16 @@ def copy_media(config: Config, catalogue: Catalogue, media: Path) -> None:
             target = media / webinar.id / slide.file
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(content / webinar.id / slide.file, target)
+
+
+def write_downloads(catalogue: Catalogue, folder: Path) -> None:
+    """The topic list as CSV and JSON, one schema for every language."""
+    frame = tables.topic_list(catalogue)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "topic-list.csv").write_text(tables.export_csv(frame), encoding="utf-8")
+    (folder / "topic-list.json").write_text(
+        json.dumps({"columns": tables.COLUMNS, "rows": tables.export_records(frame)}, ensure_ascii=False, indent=1),
+        encoding="utf-8")
 
 
 def root_page(config: Config) -> str:

@@ -1,0 +1,66 @@
+"""What the site's notebooks call: each cell calls one function here and shows its result.
+
+A notebook starts with ``site = open_site(root, lang, content_key)``; the assembly
+stage writes that cell, so that the execution cache's key (the code cells) holds
+the language and a fingerprint of everything the notebook reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .. import tables
+from ..assemble.messages import Messages, heading_names, messages_for
+from ..assemble.pages import PageWriter
+from ..config import Config, load_config
+from ..content.catalogue import Catalogue
+from ..content.loader import load_content, load_pages
+
+
+@dataclass
+class NotebookSite:
+    """The loaded content seen from one language version of the site."""
+
+    config: Config
+    catalogue: Catalogue
+    messages: Messages
+    writer: PageWriter
+
+    @property
+    def lang(self) -> str:
+        return self.messages.code
+
+    @cached_property
+    def topic_list(self) -> pd.DataFrame:
+        return tables.topic_list(self.catalogue)
+
+
+def open_site(root: str, lang: str, content_key: str = "") -> NotebookSite:
+    """Load the content once for a notebook. `content_key` only makes the cell's text,
+    and so the execution cache's key, change whenever the content changes."""
+    config = load_config(Path(root))
+    languages = config.languages
+    names = heading_names(languages, config.path("locales_dir"))
+    catalogue, problems = load_content(config, names["summary"])
+    if problems.errors:
+        raise ValueError("the content is not valid: run `make check`\n" + "\n".join(map(str, problems.errors)))
+    pages, _ = load_pages(config.path("pages_dir"), config)
+    messages = messages_for(config.language(lang), config.path("locales_dir"))
+    return NotebookSite(config, catalogue, messages, PageWriter(catalogue, config, messages, names, pages))
+
+
+class HTML:
+    """A rendered fragment: shown as HTML by Jupyter and by the site's build."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __str__(self) -> str:
+        return self.html

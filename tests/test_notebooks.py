@@ -1,0 +1,93 @@
+"""Notebooks executed at build time: the right language, the right content, never run twice."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from webinars.assemble.messages import messages_for
+from webinars.assemble.notebooks import content_key
+from webinars.config import load_config
+from webinars.languages import Language
+from webinars.pipeline import build_site
+from webinars.problems import InvalidInput
+
+pytestmark = pytest.mark.build
+LOCALES = Path(__file__).parent.parent / "book" / "locales"
+
+
+def html(root: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((root / "_build/site" / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def cache_records(root: Path, lang: str) -> list[tuple]:
+    from jupyter_cache import get_cache
+
+    cache = get_cache(root / "_build/work" / lang / "jupyter_cache")
+    return sorted((r.pk, r.hashkey, str(r.created)) for r in cache.list_cache_records())
+
+
+def test_each_language_runs_its_own_notebooks(built_mini: Path) -> None:
+    for lang in ("en", "ar", "zh"):
+        page = html(built_mini, f"{lang}/topic-list")
+        held = page.select_one("section[aria-labelledby=wb-tl-held]")
+        heading = messages_for(Language(lang), LOCALES).gettext("Webinars held")
+        assert held["lang"] == lang and heading in held.get_text(), lang
+        assert len(held.select("tbody tr")) == 2
+        series = html(built_mini, f"{lang}/series")
+        assert series.select_one(".wb-series-index")["lang"] == lang
+        source = (built_mini / "_build/work" / lang / "src/topic-list/index.md").read_text(encoding="utf-8")
+        assert f"lang={lang!r}" in source
+
+
+def test_the_cache_key_holds_the_content(mini: Path) -> None:
+    config = load_config(mini)
+    notebooks = Path(__file__).parent.parent / "book" / "notebooks"
+    before = content_key(config, notebooks)
+    assert content_key(config, notebooks) == before
+    path = mini / "content/webinars/2024-03-05-tto-policies/index.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("regions: [africa]", "regions: [global]"), encoding="utf-8")
+    assert content_key(config, notebooks) != before
+
+
+def test_unchanged_content_executes_nothing_and_changed_content_executes_again(mini: Path) -> None:
+    build_site(mini)
+    records = {lang: cache_records(mini, lang) for lang in ("en", "ar", "zh")}
+    assert all(len(r) == 2 for r in records.values())  # topic list and series, once each
+    pages = sorted((mini / "_build/work/zh/html").rglob("*.html"))
+    stamps = {p: p.stat().st_mtime_ns for p in pages}
+
+    build_site(mini)  # nothing changed
+    assert {lang: cache_records(mini, lang) for lang in records} == records
+    assert {p: p.stat().st_mtime_ns for p in pages} == stamps, "an unchanged page was rewritten"
+
+    path = mini / "content/webinars/2027-01-12-tto-advanced/index.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("regions: [global]", "regions: [arab]"), encoding="utf-8")
+    build_site(mini)
+    for lang in records:
+        assert len(cache_records(mini, lang)) > len(records[lang]), lang
+        row = html(mini, f"{lang}/topic-list").select_one("tr[data-year='2027']")
+        assert row["data-regions"] == "arab", lang
+
+
+def test_a_failing_cell_fails_the_build_naming_the_notebook_and_cell(mini: Path) -> None:
+    notebooks = mini / "notebooks"
+    shutil.copytree(Path(__file__).parent.parent / "book" / "notebooks", notebooks)
+    config = mini / "_config.yml"
+    config.write_text("\n".join(
+        line for line in config.read_text(encoding="utf-8").splitlines() if "notebooks_dir" not in line
+    ).replace("webinars:\n", "webinars:\n  notebooks_dir: notebooks\n"), encoding="utf-8")
+    source = notebooks / "series.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "series.all_series(site)", "series.all_series(site)\nraise RuntimeError('no series today')"), encoding="utf-8")
+    with pytest.raises(InvalidInput) as failure:
+        build_site(mini)
+    messages = [str(p) for p in failure.value.problems]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("notebooks/series.md:")
+    assert "a notebook cell failed: RuntimeError: no series today (the cell beginning " in messages[0]
+    assert "(in the en, ar, zh versions)" in messages[0]
+    assert not (mini / "_build/site").exists()
