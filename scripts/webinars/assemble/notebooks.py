@@ -78,7 +78,9 @@ def content_key(config: Config, notebooks_dir: Path) -> str:
 
 def notebook_page(notebook: NotebookSource, messages: Messages, root: Path, key: str) -> SourcePage:
     url = urls.page(notebook.name)
-    meta = {**notebook.meta, "content_lang": messages.code}
+    # Wide tables, and nothing for an "on this page" list: give the page the whole width.
+    meta = {**notebook.meta, "content_lang": messages.code,
+            "html_theme": {"sidebar_secondary": {"remove": True}}}
     head = myst.frontmatter(meta) + f"\n# {myst.text(messages.gettext(notebook.title))}\n\n"
     head += SETUP_CELL.format(root=str(root.resolve()), lang=messages.code, key=key) + "\n"
     start = head.count("\n") + 1
