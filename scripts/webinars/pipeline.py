@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .assemble.messages import heading_names
 from .assemble.notebooks import content_key, load_notebooks
+from .notebooks import save_snapshot
 from .assemble.tree import assemble_language
 from .config import Config, load_config
 from .content.catalogue import Catalogue
@@ -55,6 +56,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     config, catalogue, pages, notebooks, warnings = _load(root)
     names = heading_names(config.languages, config.path("locales_dir"))
     key = content_key(config, config.path("notebooks_dir"))
+    save_snapshot(config, key, catalogue, pages)
     timings["load"] = time.perf_counter() - started
 
     work = config.path("work_dir")

@@ -6,6 +6,7 @@ and passed in through ``html_context`` and each page's metadata.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -22,6 +23,7 @@ def setup(app) -> dict[str, Any]:
 
 
 def page_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:
+    _share_stems_across_pages(app)
     lang = context.get("webinars_lang", "en")
     direction = context.get("webinars_dir", "ltr")
     # pydata-sphinx-theme writes <html lang="{{ language }}"> and has no place for dir:
@@ -65,3 +67,12 @@ def drop_emptied_search_terms(app) -> list:
         for word in [word for word, pages in mapping.items() if not pages]:
             del mapping[word]
     return []
+
+
+def _share_stems_across_pages(app) -> None:
+    """Sphinx's search index stems every word of every page and remembers stems only within
+    one page; most words recur across pages, so remember them for the whole build."""
+    language = getattr(getattr(app.builder, "indexer", None), "lang", None)
+    if language is not None and not getattr(language, "_wb_shared_stems", False):
+        language.stem = functools.lru_cache(maxsize=200_000)(language.stem)
+        language._wb_shared_stems = True

@@ -7,6 +7,7 @@ the language and a fingerprint of everything the notebook reads.
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -40,17 +41,40 @@ class NotebookSite:
 
 
 def open_site(root: str, lang: str, content_key: str = "") -> NotebookSite:
-    """Load the content once for a notebook. `content_key` only makes the cell's text,
-    and so the execution cache's key, change whenever the content changes."""
+    """Load the content for a notebook.
+
+    `content_key` is the fingerprint of the content, catalogues and package: it puts
+    them into the cell's text, and so into the execution cache's key. During a build
+    the pipeline has saved what it loaded under that key; a notebook run by hand
+    (no key) loads the content itself.
+    """
     config = load_config(Path(root))
-    languages = config.languages
-    names = heading_names(languages, config.path("locales_dir"))
-    catalogue, problems = load_content(config, names["summary"])
-    if problems.errors:
-        raise ValueError("the content is not valid: run `make check`\n" + "\n".join(map(str, problems.errors)))
-    pages, _ = load_pages(config.path("pages_dir"), config)
+    names = heading_names(config.languages, config.path("locales_dir"))
+    snapshot = snapshot_path(config, content_key) if content_key else None
+    if snapshot is not None and snapshot.is_file():
+        with snapshot.open("rb") as handle:
+            catalogue, pages = pickle.load(handle)
+    else:
+        catalogue, problems = load_content(config, names["summary"])
+        if problems.errors:
+            raise ValueError("the content is not valid: run `make check`\n" + "\n".join(map(str, problems.errors)))
+        pages, _ = load_pages(config.path("pages_dir"), config)
     messages = messages_for(config.language(lang), config.path("locales_dir"))
     return NotebookSite(config, catalogue, messages, PageWriter(catalogue, config, messages, names, pages))
+
+
+def snapshot_path(config: Config, content_key: str) -> Path:
+    return config.path("work_dir") / f"content-{content_key}.pickle"
+
+
+def save_snapshot(config: Config, content_key: str, catalogue: Catalogue, pages: dict) -> None:
+    """What the build loaded, for its notebooks: they need not parse the content again."""
+    path = snapshot_path(config, content_key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for old in path.parent.glob("content-*.pickle"):
+        old.unlink()
+    with path.open("wb") as handle:
+        pickle.dump((catalogue, pages), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class HTML:
