@@ -72,6 +72,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     results = build_languages(
         {lang: (trees[lang], html[lang], work / lang / "doctrees") for lang in trees}, jobs=jobs, fresh=fresh)
     timings["build"] = time.perf_counter() - mark
+    timings.update({f"build {r.lang}": r.seconds for r in results})
     failed = [r for r in results if not r.ok]
     if failed:
         raise InvalidInput(build_problems(failed, trees, origins, config.root))
