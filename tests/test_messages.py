@@ -52,3 +52,11 @@ def test_section_headings_are_recognised_in_every_language() -> None:
     names = heading_names([Language(code) for code in ["en", *TRANSLATED]], LOCALES)
     assert "summary" in names["summary"] and "follow-up answers" in names["answers"]
     assert len(names["answers"]) == 6
+
+
+def test_the_staff_guide_lists_the_headings_the_site_recognises() -> None:
+    guide = (Path(__file__).parent.parent / "book" / "pages" / "add-a-webinar.md").read_text(encoding="utf-8")
+    for lang in TRANSLATED:
+        messages = messages_for(Language(lang), LOCALES)
+        for heading in ("Summary", "Follow-up answers"):
+            assert f"`## {messages.gettext(heading)}`" in guide, (lang, heading)
