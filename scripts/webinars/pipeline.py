@@ -79,7 +79,8 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
 
     mark = time.perf_counter()
     output = config.path("output_dir")
-    staging = finish_site(config, catalogue, html, output.with_name(output.name + ".new"))
+    staging = finish_site(config, catalogue, html, output.with_name(output.name + ".new"),
+                          published=output if output.is_dir() else None)
     publish(staging, output)
     timings["finish"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started

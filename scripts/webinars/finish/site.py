@@ -7,6 +7,7 @@ new tree is complete; a failed build never touches it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -18,18 +19,53 @@ from ..config import Config
 from ..content.catalogue import Catalogue
 
 
-def finish_site(config: Config, catalogue: Catalogue, builds: dict[str, Path], staging: Path) -> Path:
-    """Assemble the complete site in `staging`: languages, shared media, root page."""
+def finish_site(config: Config, catalogue: Catalogue, builds: dict[str, Path], staging: Path,
+                published: Path | None = None) -> Path:
+    """Assemble the complete site in `staging`: languages, shared media, root page.
+
+    Files that did not change since the `published` site are hard links to it, so
+    that a rebuild copies only what changed. Nothing is ever written into a linked
+    file: a changed file is unlinked and written anew, so the published site is
+    never touched.
+    """
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     for lang, html in builds.items():
-        shutil.copytree(html, staging / lang, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+        _mirror(html, staging / lang, published / lang if published else None)
     copy_media(config, catalogue, staging / urls.MEDIA_ROOT)
     write_downloads(catalogue, staging / "data")
     (staging / "index.html").write_text(root_page(config), encoding="utf-8")
     (staging / ".nojekyll").write_text("", encoding="utf-8")
     return staging
+
+
+_SKIP = {".buildinfo", ".doctrees"}
+
+
+def _mirror(source: Path, target: Path, previous: Path | None) -> None:
+    """Copy `source` to `target`, linking files identical (size, time) to `previous`'s."""
+    for folder, dirs, files in os.walk(source):
+        dirs[:] = [d for d in dirs if d not in _SKIP]
+        relative = Path(folder).relative_to(source)
+        (target / relative).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name in _SKIP:
+                continue
+            origin, copy = Path(folder) / name, target / relative / name
+            old = previous / relative / name if previous is not None else None
+            if old is not None and _same(origin, old):
+                os.link(old, copy)
+            else:
+                shutil.copy2(origin, copy)
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        sa, sb = a.stat(), b.stat()
+    except FileNotFoundError:
+        return False
+    return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
 
 
 def copy_media(config: Config, catalogue: Catalogue, media: Path) -> None:
