@@ -246,3 +246,27 @@ def _untranslated(doc: BeautifulSoup, lang: str) -> set[str]:
 def test_the_interface_has_no_untranslated_words(built_mini: Path, lang: str) -> None:
     for url in (f"{lang}/webinars/{SLUG}", f"{lang}/topics/tech-transfer", f"{lang}/topic-list", lang):
         assert not _untranslated(page(built_mini, url), lang), url
+
+
+def test_a_language_whose_sources_did_not_change_is_not_built_again(mini: Path) -> None:
+    first = build_site(mini)
+    assert all(first.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
+    again = build_site(mini)
+    assert all(again.timings[f"build {lang}"] == 0 for lang in ("en", "ar", "zh"))
+    # A theme or template change is a change: every language is built again.
+    static = mini / "static"
+    import shutil
+
+    shutil.copytree(Path(__file__).parent.parent / "book" / "_static", static)
+    config = mini / "_config.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text("\n".join(line for line in text.splitlines() if "static_dir" not in line)
+                      .replace("webinars:\n", "webinars:\n  static_dir: static\n") + "\n", encoding="utf-8")
+    (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed */\n")
+    third = build_site(mini)
+    assert all(third.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
+    assert "/* changed */" in (mini / "_build/site/ar/_static/webinars.css").read_text()
+    (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed again */\n")
+    fourth = build_site(mini)
+    assert all(fourth.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
+    assert "/* changed again */" in (mini / "_build/site/zh/_static/webinars.css").read_text()

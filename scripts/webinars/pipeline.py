@@ -69,8 +69,10 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
 
     mark = time.perf_counter()
     html = {lang: work / lang / "html" for lang in trees}
+    package = Path(__file__).resolve().parent
     results = build_languages(
-        {lang: (trees[lang], html[lang], work / lang / "doctrees") for lang in trees}, jobs=jobs, fresh=fresh)
+        {lang: (trees[lang], html[lang], work / lang / "doctrees") for lang in trees}, jobs=jobs, fresh=fresh,
+        inputs=(config.path("templates_dir"), config.path("static_dir"), package))
     timings["build"] = time.perf_counter() - mark
     timings.update({f"build {r.lang}": r.seconds for r in results})
     failed = [r for r in results if not r.ok]

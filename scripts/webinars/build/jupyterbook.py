@@ -6,6 +6,7 @@ module globals, so two languages must never share a process.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import multiprocessing
 import os
@@ -26,16 +27,59 @@ class LanguageBuild:
 
 
 def build_languages(trees: dict[str, tuple[Path, Path, Path]], jobs: int | None = None,
-                    fresh: bool = False) -> list[LanguageBuild]:
-    """Build each language's (source, html output, doctrees) triple; one result per language."""
-    jobs = jobs or min(len(trees), os.cpu_count() or 1)
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1) as pool:
-        futures = {
-            lang: pool.submit(_build_one, lang, str(src), str(out), str(doctrees), fresh)
-            for lang, (src, out, doctrees) in trees.items()
-        }
-        return [_result(lang, futures[lang]) for lang in trees]
+                    fresh: bool = False, inputs: tuple[Path, ...] = ()) -> list[LanguageBuild]:
+    """Build each language's (source, html output, doctrees) triple; one result per language.
+
+    A language whose source tree and `inputs` (templates, static files, our code) are
+    exactly as at its last successful build is not built again.
+    """
+    shared = _fingerprint(inputs) + _versions()
+    stamps = {lang: f"{_fingerprint((src,))}\n{shared}" for lang, (src, _out, _doctrees) in trees.items()}
+    last = {lang: _stamp(d).read_text() if _stamp(d).is_file() and (o / "index.html").is_file() else ""
+            for lang, (_s, o, d) in trees.items()}
+    todo = {lang: triple for lang, triple in trees.items() if fresh or last[lang] != stamps[lang]}
+    # Sphinx copies static files and applies templates only to pages it rewrites: when those
+    # (or our code) changed, every page of the language is written again.
+    rewrite = {lang: fresh or last[lang].partition("\n")[2] != shared for lang in todo}
+    results = {lang: LanguageBuild(lang, True, (), 0.0) for lang in trees if lang not in todo}
+    if todo:
+        jobs = jobs or min(len(todo), os.cpu_count() or 1)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1) as pool:
+            futures = {
+                lang: pool.submit(_build_one, lang, str(src), str(out), str(doctrees), fresh, rewrite[lang])
+                for lang, (src, out, doctrees) in todo.items()
+            }
+            for lang in todo:
+                results[lang] = _result(lang, futures[lang])
+                stamp = _stamp(todo[lang][2])
+                stamp.unlink(missing_ok=True)
+                if results[lang].ok:
+                    stamp.write_text(stamps[lang])
+    return [results[lang] for lang in trees]
+
+
+def _stamp(doctrees: Path) -> Path:
+    return doctrees.parent / "built.stamp"
+
+
+def _fingerprint(paths: tuple[Path, ...]) -> str:
+    """Names, sizes and modification times of every file under `paths`."""
+    digest = hashlib.sha256()
+    for root in paths:
+        for file in sorted(p for p in Path(root).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            if file.suffix in (".mo", ".pyc"):
+                continue  # compiled from the .po and .py files that are counted
+            state = file.stat()
+            digest.update(f"{file}\0{state.st_size}\0{state.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _versions() -> str:
+    from importlib.metadata import version
+
+    return ",".join(version(name) for name in
+                    ("jupyter-book", "sphinx", "sphinx-book-theme", "pydata-sphinx-theme", "myst-nb"))
 
 
 def _log_stderr_to(log: Path) -> None:
@@ -53,7 +97,7 @@ def _result(lang: str, future) -> LanguageBuild:
         return LanguageBuild(lang, False, (f"ERROR: the build process of {lang} stopped: {exc}",), 0.0)
 
 
-def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool) -> LanguageBuild:
+def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrite: bool) -> LanguageBuild:
     import time
 
     from jupyter_book.config import get_final_config
@@ -70,7 +114,7 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool) -> Lan
             app = Sphinx(srcdir=src, confdir=None, outdir=out, doctreedir=doctrees, buildername=BUILDER,
                          confoverrides=sphinx_config, status=None, warning=warnings, freshenv=fresh,
                          keep_going=True, parallel=1)
-            app.build(False, [])
+            app.build(rewrite, [])
             ok = app.statuscode == 0
         _prune_removed_pages(Path(src), Path(out))
     except Exception as exc:  # a crash inside Sphinx: report it, never a traceback
