@@ -66,7 +66,8 @@ def test_chinese_page_falls_back_to_english_and_offers_the_originals(open_page) 
     page.wait_for_url(f"**/en/webinars/{SLUG}/")
 
 
-@pytest.mark.parametrize("url", ["en/", f"ar/webinars/{SLUG}/", f"zh/webinars/{SLUG}/", "en/topics/tech-transfer/"])
+@pytest.mark.parametrize("url", ["en/", f"ar/webinars/{SLUG}/", f"zh/webinars/{SLUG}/", "en/topics/tech-transfer/",
+                                 "ar/topic-list/", "zh/series/"])
 def test_nothing_is_wider_than_a_phone(open_page, url: str) -> None:
     page = open_page(url, width=375)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
