@@ -81,9 +81,10 @@ def notebook_page(notebook: NotebookSource, messages: Messages, root: Path, key:
     # Wide tables, and nothing for an "on this page" list: give the page the whole width.
     meta = {**notebook.meta, "content_lang": messages.code,
             "html_theme": {"sidebar_secondary": {"remove": True}}}
-    head = myst.frontmatter(meta) + f"\n# {myst.text(messages.gettext(notebook.title))}\n\n"
+    title = messages.gettext(notebook.title)
+    head = myst.frontmatter(meta) + f"\n# {myst.text(title)}\n\n"
     head += SETUP_CELL.format(root=str(root.resolve()), lang=messages.code, key=key) + "\n"
     start = head.count("\n") + 1
     document = Document(messages.code, notebook.title, notebook.body, notebook.path, notebook.body_line)
     origin = Origin(document.path, start, notebook.body_line, len(notebook.body.splitlines()))
-    return SourcePage(url, head + notebook.body, origin)
+    return SourcePage(url, head + notebook.body, origin, title, messages.code)

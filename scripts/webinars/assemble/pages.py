@@ -55,13 +55,15 @@ class SourcePage:
     url: str  # relative to the language root, e.g. "webinars/<slug>/"
     text: str
     origin: Origin | None = None
+    title: str = ""  # as shown in the navigation
+    lang: str = ""  # the language the page's text is in
 
     @property
     def file(self) -> str:
         return urls.source_file(self.url)
 
 
-def compose(url: str, parts: list[str | Body]) -> SourcePage:
+def compose(url: str, parts: list[str | Body], title: str, lang: str) -> SourcePage:
     """Join a page's parts, remembering where the author's body landed."""
     text, origin = "", None
     for part in parts:
@@ -70,7 +72,7 @@ def compose(url: str, parts: list[str | Body]) -> SourcePage:
             origin = Origin(part.document.path, start, part.document.body_line, part.verbatim)
             part = part.text
         text += part.rstrip("\n") + "\n\n"  # a blank line between blocks
-    return SourcePage(url, text, origin)
+    return SourcePage(url, text, origin, title, lang)
 
 
 class PageWriter:
@@ -148,7 +150,7 @@ class PageWriter:
                 "series.html", here, w=w, topic=topic, series=series, previous=previous, following=following)))
         if w.feedback and w.feedback.responses:
             parts.append(myst.raw_html(self.render("feedback.html", here, fb=w.feedback)))
-        return compose(here, parts)
+        return compose(here, parts, document.title, document.lang)
 
     def topic(self, topic: Topic) -> SourcePage:
         here = urls.topic(topic.id)
@@ -164,7 +166,7 @@ class PageWriter:
                 "topic_series.html", here, series=self.catalogue.series(topic.id),
                 chain=self.catalogue.builds_on_chain(topic), continued=self.catalogue.continued_by(topic))),
         ]
-        return compose(here, parts)
+        return compose(here, parts, document.title, document.lang)
 
     def home(self) -> SourcePage:
         here = urls.HOME
@@ -179,7 +181,7 @@ class PageWriter:
             "home.html", here, planned=self.catalogue.by_status("planned"),
             held=self.catalogue.by_status("held")[:RECENT], series_topics=self.catalogue.series_topics(),
             proposals=self.catalogue.proposals())))
-        return compose(here, parts)
+        return compose(here, parts, title, self.lang)
 
     def webinar_index(self) -> SourcePage:
         here = urls.WEBINARS
@@ -201,7 +203,8 @@ class PageWriter:
 
     def extra(self, name: str, page: Page) -> SourcePage:
         here = urls.page(name) if name != "index" else urls.HOME
-        return compose(here, [self._head(page.document(self.lang), here, page), self._body(page.document(self.lang))])
+        document = page.document(self.lang)
+        return compose(here, [self._head(document, here, page), self._body(document)], document.title, document.lang)
 
     # ---- parts ----------------------------------------------------------------------
 
@@ -210,7 +213,7 @@ class PageWriter:
 
     def _generated(self, here: str, title: str, html: str) -> SourcePage:
         return SourcePage(here, myst.frontmatter(self._meta(self.lang)) + f"# {myst.text(title)}\n\n"
-                          + myst.raw_html(html))
+                          + myst.raw_html(html), title=title, lang=self.lang)
 
     def _head(self, document: Document, here: str, page: Page) -> str:
         head = myst.frontmatter(self._meta(document.lang)) + f"# {myst.text(document.title)}\n"

@@ -7,7 +7,6 @@ its time stamp and the build stage need not read it again.
 from __future__ import annotations
 
 import copy
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -37,7 +36,7 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     messages = messages_for(language, config.path("locales_dir"))
     writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
     pages = writer.all_pages() + [notebook_page(nb, messages, config.root, key) for nb in notebooks]
-    titles = {urls.docname(p.url): (_title_of(p.text), _content_lang_of(p.text)) for p in pages}
+    titles = {urls.docname(p.url): (p.title, p.lang) for p in pages}
     toc = yaml.safe_load((config.root / "_toc.yml").read_text(encoding="utf-8"))
     wanted = {p.file: p.text for p in pages}
     wanted["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
@@ -97,18 +96,6 @@ def _nav(toc: dict, titles: dict[str, tuple[str, str]]) -> list[dict]:
         title, lang = titles.get(doc, (doc, ""))
         nav.append({"doc": doc, "title": title, "lang": lang, "dir": Language(lang).direction if lang else ""})
     return nav
-
-
-def _content_lang_of(text: str) -> str:
-    match = re.search(r"^content_lang: (\S+)$", text, flags=re.MULTILINE)
-    return match.group(1) if match else ""
-
-
-def _title_of(text: str) -> str:
-    for line in text.splitlines():
-        if line.startswith("# "):
-            return line[2:].replace("\\", "")
-    return ""
 
 
 def _sync(dest: Path, wanted: dict[str, str]) -> None:
