@@ -68,9 +68,21 @@ def test_unchanged_content_executes_nothing_and_changed_content_executes_again(m
     path.write_text(path.read_text(encoding="utf-8").replace("regions: [global]", "regions: [arab]"), encoding="utf-8")
     build_site(mini)
     for lang in records:
-        assert len(cache_records(mini, lang)) > len(records[lang]), lang
+        after = cache_records(mini, lang)
+        assert after != records[lang], lang  # executed again for the new content ...
+        assert len(after) == 2, lang  # ... and the results for the old content are gone
         row = html(mini, f"{lang}/topic-list").select_one("tr[data-year='2027']")
         assert row["data-regions"] == "arab", lang
+
+
+def test_notebooks_run_ahead_in_shared_kernels_so_sphinx_executes_none(built_mini: Path) -> None:
+    from jupyter_cache import get_cache
+
+    from webinars.build.kernels import EXECUTED_BY
+
+    for lang in ("en", "ar", "zh"):
+        records = get_cache(built_mini / "_build/work" / lang / "jupyter_cache").list_cache_records()
+        assert len(records) == 2 and all(r.data.get("executed_by") == EXECUTED_BY for r in records), lang
 
 
 def test_a_failing_cell_fails_the_build_naming_the_notebook_and_cell(mini: Path) -> None:

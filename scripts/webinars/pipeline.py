@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble.messages import heading_names
-from .assemble.notebooks import content_key, load_notebooks
+from .assemble.messages import heading_names, messages_for
+from .assemble.notebooks import content_key, load_notebooks, notebook_page
 from .notebooks import save_snapshot
 from .assemble.tree import assemble_language
 from .config import Config, load_config
@@ -48,45 +49,102 @@ def _load(root: Path):
 
 def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Report:
     """Build the site into ``_build/site``; the previous site stays if anything fails."""
-    from .build.jupyterbook import build_languages
+    from .build.jupyterbook import build_languages, preload, shared_fingerprint
     from .finish.site import finish_site, publish
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    config, catalogue, pages, notebooks, warnings = _load(root)
-    names = heading_names(config.languages, config.path("locales_dir"))
+    config = load_config(root)
     key = content_key(config, config.path("notebooks_dir"))
-    save_snapshot(config, key, catalogue, pages)
-    timings["load"] = time.perf_counter() - started
+    package = Path(__file__).resolve().parent
+    inputs = (config.path("templates_dir"), config.path("static_dir"), package)
+    output, work = config.path("output_dir"), config.path("work_dir")
+    site_stamp = work / "site.stamp"
+    stamp = "\n".join([key, shared_fingerprint(inputs), (root / "_toc.yml").read_bytes().hex()])
+    if not fresh and site_stamp.is_file() and site_stamp.read_text() == stamp and (output / "index.html").is_file():
+        # Nothing the site is made from changed since it was published: check the content
+        # again (its warnings are worth repeating) and keep the site as it is.
+        _config, catalogue, _pages, _notebooks, warnings = _load(root)
+        timings["load"] = time.perf_counter() - started
+        timings.update({f"build {language.code}": 0.0 for language in config.languages})
+        timings["total"] = time.perf_counter() - started
+        return Report(catalogue, warnings, timings)
+    site_stamp.unlink(missing_ok=True)
+
+    trees = {language.code: work / language.code / "src" for language in config.languages}
+    kernels, notebook_jobs = _start_notebooks(config, key, trees, jobs)
+    try:
+        config, catalogue, pages, notebooks, warnings = _load(root)
+        names = heading_names(config.languages, config.path("locales_dir"))
+        save_snapshot(config, key, catalogue, pages)
+        timings["load"] = time.perf_counter() - started
+        if kernels is not None:
+            from .build.kernels import store
+
+            mark = time.perf_counter()
+            store(kernels.run(notebook_jobs, _myst_extensions(config)))
+            timings["notebooks"] = time.perf_counter() - mark
+    finally:
+        if kernels is not None:
+            kernels.close()
+    preload()
 
     work = config.path("work_dir")
     trees = {language.code: work / language.code / "src" for language in config.languages}
-    origins = {
-        code: assemble_language(catalogue, pages, config, config.language(code), names, tree, notebooks, key)
-        for code, tree in trees.items()
-    }
-    timings["assemble"] = time.perf_counter() - started - timings["load"]
+
+    def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
+        """Runs in the language's own process: write its source tree."""
+        origins = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
+                                    notebooks, key)
+        return trees[lang], work / lang / "html", work / lang / "doctrees", origins
 
     mark = time.perf_counter()
-    html = {lang: work / lang / "html" for lang in trees}
-    package = Path(__file__).resolve().parent
-    results = build_languages(
-        {lang: (trees[lang], html[lang], work / lang / "doctrees") for lang in trees}, jobs=jobs, fresh=fresh,
-        inputs=(config.path("templates_dir"), config.path("static_dir"), package))
+    results = build_languages(list(trees), prepare, jobs=jobs, fresh=fresh, inputs=inputs)
     timings["build"] = time.perf_counter() - mark
     timings.update({f"build {r.lang}": r.seconds for r in results})
     failed = [r for r in results if not r.ok]
     if failed:
-        raise InvalidInput(build_problems(failed, trees, origins, config.root))
+        raise InvalidInput(build_problems(failed, trees, {r.lang: r.origins for r in results}, config.root))
+    html = {lang: work / lang / "html" for lang in trees}
 
     mark = time.perf_counter()
-    output = config.path("output_dir")
     staging = finish_site(config, catalogue, html, output.with_name(output.name + ".new"),
                           published=output if output.is_dir() else None)
     publish(staging, output)
+    site_stamp.write_text(stamp)
     timings["finish"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     return Report(catalogue, warnings, timings)
+
+
+def _myst_extensions(config: Config) -> list[str]:
+    return list((config.book.get("parse") or {}).get("myst_enable_extensions") or ())
+
+
+def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int | None):
+    """Start kernels for the notebooks that have no result for this content yet, if any.
+
+    They start now, while the content loads; they run once the content is saved
+    for them (see :mod:`webinars.build.kernels`).
+    """
+    from .build.kernels import Kernels, NotebookJob, pending
+    from .problems import Problems
+
+    found = load_notebooks(config.path("notebooks_dir"), Problems(config.root))
+    wanted = []
+    for language in config.languages:
+        messages = messages_for(language, config.path("locales_dir"))
+        for notebook in found:
+            page = notebook_page(notebook, messages, config.root, key)
+            wanted.append(NotebookJob(trees[language.code] / page.file, page.text,
+                                      (trees[language.code].parent / "jupyter_cache").resolve()))
+    todo = pending(wanted, _myst_extensions(config))
+    if not todo:
+        return None, []
+    timeout = int((config.book.get("execute") or {}).get("timeout", 120))
+    config.path("work_dir").mkdir(parents=True, exist_ok=True)
+    count = min(len(todo), jobs or os.cpu_count() or 1)
+    return Kernels(count, config.root, timeout, config.path("work_dir") / "kernels.log"), todo
 
 
 def build_problems(failed, trees: dict[str, Path], origins: dict[str, dict], root: Path | None = None) -> list[Problem]:

@@ -60,6 +60,9 @@ def load_notebooks(folder: Path, problems: Problems) -> list[NotebookSource]:
     return found
 
 
+_TEXT = {".md", ".yml", ".yaml", ".csv", ".po", ".py", ".html", ".json", ".txt"}
+
+
 def content_key(config: Config, notebooks_dir: Path) -> str:
     """Fingerprint of what a notebook's output depends on: content, pages, catalogues,
     configuration and the package that renders them."""
@@ -72,7 +75,11 @@ def content_key(config: Config, notebooks_dir: Path) -> str:
         for file in files:
             if file.suffix in (".pyc", ".mo") or "__pycache__" in file.parts:
                 continue
-            digest.update(file.as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+            if file.suffix in _TEXT:
+                digest.update(file.as_posix().encode() + b"\0" + file.read_bytes() + b"\0")
+            else:  # slides and other media: their size and time, not megabytes read every build
+                state = file.stat()
+                digest.update(f"{file.as_posix()}\0{state.st_size}\0{state.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:16]
 
 

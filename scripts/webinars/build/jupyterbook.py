@@ -1,21 +1,36 @@
 """Build each language's source tree with Jupyter Book 1 (Sphinx), languages in parallel.
 
-Each language is built in a fresh process: Sphinx keeps its translators in
-module globals, so two languages must never share a process.
+Each language is written and built in its own process, forked from this one
+after it has imported Jupyter Book, Sphinx and their extensions: a language pays
+for none of those imports. Sphinx keeps its translators in module globals, so two
+languages never share a process, and this process never starts Sphinx itself.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import multiprocessing
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
 from pathlib import Path
 
 BUILDER = "dirhtml"  # clean URLs: webinars/<slug>/index.html
+
+# What a language's build imports; imported once here, before the languages are forked.
+PRELOAD = (
+    "jupyter_book.config", "sphinx.application", "sphinx.builders.dirhtml", "sphinx.search",
+    "sphinx.util.docutils", "myst_parser", "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme",
+    "pydata_sphinx_theme", "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
+    "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_thebe",
+    "sphinx.ext.intersphinx", "nbclient", "jupyter_cache", "webinars.build.extension",
+)
 
 
 @dataclass(frozen=True)
@@ -23,40 +38,85 @@ class LanguageBuild:
     lang: str
     ok: bool
     warnings: tuple[str, ...]
-    seconds: float
+    seconds: float  # of the Sphinx build; 0 when the language was unchanged
+    origins: dict = field(default_factory=dict)  # assembled file -> where its body comes from
 
 
-def build_languages(trees: dict[str, tuple[Path, Path, Path]], jobs: int | None = None,
-                    fresh: bool = False, inputs: tuple[Path, ...] = ()) -> list[LanguageBuild]:
-    """Build each language's (source, html output, doctrees) triple; one result per language.
+# Writes a language's source tree (in the language's process) and returns
+# (source tree, html output, doctrees, origins).
+Prepare = Callable[[str], tuple[Path, Path, Path, dict]]
+
+
+def preload() -> None:
+    """Import what every language's build needs, so that forked processes share it."""
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # an optional extension: the build imports what it needs
+
+
+def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None, fresh: bool = False,
+                    inputs: tuple[Path, ...] = ()) -> list[LanguageBuild]:
+    """Write and build each language in its own process, `jobs` at a time; one result per language.
 
     A language whose source tree and `inputs` (templates, static files, our code) are
     exactly as at its last successful build is not built again.
     """
-    shared = _fingerprint(inputs) + _versions()
-    stamps = {lang: f"{_fingerprint((src,))}\n{shared}" for lang, (src, _out, _doctrees) in trees.items()}
-    last = {lang: _stamp(d).read_text() if _stamp(d).is_file() and (o / "index.html").is_file() else ""
-            for lang, (_s, o, d) in trees.items()}
-    todo = {lang: triple for lang, triple in trees.items() if fresh or last[lang] != stamps[lang]}
+    shared = shared_fingerprint(inputs)
+    jobs = max(1, jobs or min(len(langs), os.cpu_count() or 1))
+    preload()
+    context = multiprocessing.get_context("fork")
+    waiting, running, results = list(langs), {}, {}
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            lang = waiting.pop(0)
+            reader, writer = context.Pipe(duplex=False)
+            process = context.Process(target=_language, args=(lang, prepare, writer, fresh, shared),
+                                      name=f"build-{lang}", daemon=True)
+            process.start()
+            writer.close()
+            running[reader] = (lang, process)
+        for reader in wait(list(running)):
+            lang, process = running.pop(reader)
+            try:
+                results[lang] = reader.recv()
+            except (EOFError, OSError):
+                process.join()
+                results[lang] = LanguageBuild(lang, False, (
+                    f"ERROR: the build process of {lang} stopped (exit code {process.exitcode}); "
+                    f"see {lang}/build.log in the work folder",), 0.0)
+            reader.close()
+            process.join()
+    return [results[lang] for lang in langs]
+
+
+def shared_fingerprint(inputs: tuple[Path, ...]) -> str:
+    """What every language's build depends on besides its own sources."""
+    return _fingerprint(inputs) + _versions()
+
+
+def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str) -> None:
+    """In the language's process: write its sources, build them if they changed, report."""
+    try:
+        src, out, doctrees, origins = prepare(lang)
+    except Exception as exc:  # a defect of ours, not of the content (validated before)
+        channel.send(LanguageBuild(lang, False, (f"ERROR: writing the {lang} pages failed: "
+                                                 f"{type(exc).__name__}: {exc}",), 0.0))
+        return
+    stamp = f"{_fingerprint((src,))}\n{shared}"
+    last = _stamp(doctrees).read_text() if _stamp(doctrees).is_file() and (out / "index.html").is_file() else ""
+    if not fresh and last == stamp:
+        channel.send(LanguageBuild(lang, True, (), 0.0, origins))
+        return
     # Sphinx copies static files and applies templates only to pages it rewrites: when those
     # (or our code) changed, every page of the language is written again.
-    rewrite = {lang: fresh or last[lang].partition("\n")[2] != shared for lang in todo}
-    results = {lang: LanguageBuild(lang, True, (), 0.0) for lang in trees if lang not in todo}
-    if todo:
-        jobs = jobs or min(len(todo), os.cpu_count() or 1)
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, max_tasks_per_child=1) as pool:
-            futures = {
-                lang: pool.submit(_build_one, lang, str(src), str(out), str(doctrees), fresh, rewrite[lang])
-                for lang, (src, out, doctrees) in todo.items()
-            }
-            for lang in todo:
-                results[lang] = _result(lang, futures[lang])
-                stamp = _stamp(todo[lang][2])
-                stamp.unlink(missing_ok=True)
-                if results[lang].ok:
-                    stamp.write_text(stamps[lang])
-    return [results[lang] for lang in trees]
+    rewrite = fresh or last.partition("\n")[2] != shared
+    _stamp(doctrees).unlink(missing_ok=True)
+    result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite)
+    if result.ok:
+        _stamp(doctrees).write_text(stamp)
+    channel.send(LanguageBuild(lang, result.ok, result.warnings, result.seconds, origins))
 
 
 def _stamp(doctrees: Path) -> Path:
@@ -88,18 +148,11 @@ def _log_stderr_to(log: Path) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     handle = open(log, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the worker
     os.dup2(handle.fileno(), 2)
+    sys.stderr = handle
 
-
-def _result(lang: str, future) -> LanguageBuild:
-    try:
-        return future.result()
-    except Exception as exc:  # the worker process itself died (memory, signal)
-        return LanguageBuild(lang, False, (f"ERROR: the build process of {lang} stopped: {exc}",), 0.0)
 
 
 def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrite: bool) -> LanguageBuild:
-    import time
-
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils

@@ -19,8 +19,20 @@ class Catalogue:
 
     def series(self, topic_id: str) -> list[Webinar]:
         """The webinars of a topic in series order: by ``part``, else by date."""
-        members = [w for w in self.webinars.values() if w.facts.topic == topic_id]
-        return sorted(members, key=lambda w: (w.facts.part or 10**6, w.facts.date, w.id))
+        return list(self._series_index().get(topic_id, ()))
+
+    def _series_index(self) -> dict[str, tuple[Webinar, ...]]:
+        """Every topic's series, computed once for the webinars present (a page asks many times)."""
+        state = tuple(map(id, self.webinars.values()))
+        cached = self.__dict__.get("_series_cache")
+        if cached is None or cached[0] != state:
+            index: dict[str, list[Webinar]] = {}
+            for webinar in self.webinars.values():
+                index.setdefault(webinar.facts.topic, []).append(webinar)
+            cached = (state, {topic: tuple(sorted(members, key=lambda w: (w.facts.part or 10**6, w.facts.date, w.id)))
+                              for topic, members in index.items()})
+            self.__dict__["_series_cache"] = cached
+        return cached[1]
 
     def part_of(self, webinar: Webinar) -> int:
         """Position in its series, counting only webinars not cancelled."""

@@ -11,6 +11,10 @@ from markdown_it import MarkdownIt
 from .models import Section
 
 
+# libyaml's parser when PyYAML has it (its wheels do): the same results, ten times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class FrontmatterError(Exception):
     def __init__(self, line: int | None, message: str) -> None:
         super().__init__(message)
@@ -38,8 +42,8 @@ def parse(text: str) -> Parsed:
         raise FrontmatterError(1, "the frontmatter is not closed: add a line '---' after the last field")
     source = "".join(lines[1:end])
     try:
-        node = yaml.compose(source, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(source)
+        node = yaml.compose(source, Loader=_LOADER)
+        data = yaml.load(source, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None

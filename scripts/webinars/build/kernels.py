@@ -1,0 +1,160 @@
+"""Execute the site's notebooks ahead of Sphinx, in a few kernels kept warm.
+
+myst-nb, left alone, starts a new kernel for every notebook of every language,
+and each kernel imports pandas and this package again: about 1.5 s per notebook.
+Here a couple of kernels start while the content loads, import once, and run the
+notebooks one after another (the namespace is reset between two notebooks). Each
+result goes into the language's jupyter-cache under the key myst-nb computes
+itself (the code cells and their metadata, which hold the language and the
+content fingerprint), so that myst-nb finds it and executes nothing.
+
+This is only a shortcut: a notebook that fails here, or a kernel that does not
+start, is left to myst-nb, which runs it its usual way and reports the error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+# What every notebook imports first: paid once per kernel, while the content loads.
+WARM_UP = "import pandas, webinars.notebooks, webinars.notebooks.topic_list, webinars.notebooks.series"
+
+
+EXECUTED_BY = "webinars.build.kernels"  # marks the cache records made here
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    path: Path  # where the notebook's MyST source is written in its language's tree
+    text: str  # that source
+    cache: Path  # the language's execution cache
+
+
+def read_notebook(job: NotebookJob, extensions: list[str] | None = None):
+    """The notebook as myst-nb reads it (the same cells, so the same cache key)."""
+    from myst_nb.core.read import read_myst_markdown_notebook
+    from myst_parser.config.main import MdParserConfig
+
+    config = MdParserConfig(enable_extensions=set(extensions or ()))
+    return read_myst_markdown_notebook(job.text, config=config, add_source_map=True, path=str(job.path))
+
+
+def pending(jobs: list[NotebookJob], extensions: list[str] | None = None) -> list[NotebookJob]:
+    """The notebooks whose current code has no result in their cache yet."""
+    from jupyter_cache import get_cache
+
+    missing = []
+    for job in jobs:
+        if not (job.cache / "global.db").is_file():
+            missing.append(job)
+            continue
+        try:
+            get_cache(job.cache).match_cache_notebook(read_notebook(job, extensions))
+        except KeyError:
+            missing.append(job)
+    return missing
+
+
+class Kernels:
+    """`count` Python kernels, started at once in the background, that run notebooks in turn."""
+
+    def __init__(self, count: int, cwd: Path, timeout: int = 120, log: Path | None = None) -> None:
+        self.timeout = timeout
+        self.log = log
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="kernels", daemon=True)
+        self._thread.start()
+        self._started = asyncio.run_coroutine_threadsafe(self._start(count, cwd), self._loop)
+
+    async def _start(self, count: int, cwd: Path) -> list:
+        from jupyter_client.manager import AsyncKernelManager
+
+        async def one():
+            manager = AsyncKernelManager(kernel_name="python3")
+            stderr = open(self.log, "a", encoding="utf-8") if self.log else None  # noqa: SIM115
+            await manager.start_kernel(cwd=str(cwd), stderr=stderr, stdout=stderr)
+            client = manager.client()
+            client.start_channels()
+            await client.wait_for_ready(timeout=60)
+            await client.execute_interactive(WARM_UP, store_history=False, timeout=60, output_hook=_quiet)
+            return manager, client
+
+        started = await asyncio.gather(*(one() for _ in range(count)), return_exceptions=True)
+        return [kernel for kernel in started if not isinstance(kernel, BaseException)]
+
+    def run(self, jobs: list[NotebookJob], extensions: list[str] | None = None) -> list[tuple[NotebookJob, object, float]]:
+        """Execute `jobs`; return (job, executed notebook, seconds) for each that succeeded."""
+        return asyncio.run_coroutine_threadsafe(self._run(jobs, extensions), self._loop).result()
+
+    async def _run(self, jobs: list[NotebookJob], extensions: list[str] | None):
+        kernels = await asyncio.wrap_future(self._started)
+        queue: asyncio.Queue = asyncio.Queue()
+        for job in jobs:
+            job.path.parent.mkdir(parents=True, exist_ok=True)  # its working directory
+            queue.put_nowait(job)
+        done: list = []
+
+        async def work(manager, client) -> None:
+            from nbclient import NotebookClient
+
+            while not queue.empty():
+                job = queue.get_nowait()
+                notebook = read_notebook(job, extensions)
+                started = time.perf_counter()
+                try:
+                    # A fresh namespace in the notebook's folder, as a new kernel would have.
+                    reply = await client.execute_interactive(
+                        "get_ipython().run_line_magic('reset', '-f')\nimport os as _os\n"
+                        f"_os.chdir({str(job.path.parent)!r})\ndel _os", store_history=False, timeout=60,
+                        output_hook=_quiet)
+                    if reply["content"]["status"] != "ok":
+                        continue
+                    runner = NotebookClient(notebook, km=manager, timeout=self.timeout, allow_errors=False, record_timing=False,
+                                            kernel_name="python3")
+                    runner.kc = client
+                    await runner.async_execute()
+                except Exception:
+                    if not await manager.is_alive():
+                        return  # this kernel is gone: the others (or myst-nb) take the rest
+                    continue  # myst-nb runs it again and reports the error where it belongs
+                done.append((job, notebook, time.perf_counter() - started))
+
+        await asyncio.gather(*(work(manager, client) for manager, client in kernels))
+        return done
+
+    def close(self) -> None:
+        async def stop() -> None:
+            kernels = await asyncio.wrap_future(self._started)
+            for manager, client in kernels:
+                client.stop_channels()
+                await manager.shutdown_kernel(now=True)
+
+        try:
+            asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=30)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join()
+            self._loop.close()
+
+
+def _quiet(_message) -> None:
+    """Outputs of our own set-up code are not shown (a notebook's are kept in the notebook)."""
+
+
+def store(results: list[tuple[NotebookJob, object, float]]) -> None:
+    """Put executed notebooks into their caches; drop older results of the same page."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    for job, notebook, seconds in results:
+        cache = get_cache(job.cache)
+        record = cache.cache_notebook_bundle(
+            CacheBundleIn(notebook, str(job.path), data={"execution_seconds": seconds, "executed_by": EXECUTED_BY}),
+            check_validity=False, overwrite=True)
+        for old in cache.list_cache_records():
+            if old.uri == str(job.path) and old.pk != record.pk:
+                cache.remove_cache(old.pk)
