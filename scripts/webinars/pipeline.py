@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -99,7 +100,11 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
         return trees[lang], work / lang / "html", work / lang / "doctrees", origins
 
     mark = time.perf_counter()
-    results = build_languages(list(trees), prepare, jobs=jobs, fresh=fresh, inputs=inputs)
+    # The languages that took longest last time start first: the cores finish together.
+    last = _last_timings(work)
+    order = sorted(trees, key=lambda lang: -last.get(f"build {lang}", 0.0))
+    results = sorted(build_languages(order, prepare, jobs=jobs, fresh=fresh, inputs=inputs),
+                     key=lambda r: list(trees).index(r.lang))
     timings["build"] = time.perf_counter() - mark
     timings.update({f"build {r.lang}": r.seconds for r in results})
     failed = [r for r in results if not r.ok]
@@ -114,7 +119,15 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     site_stamp.write_text(stamp)
     timings["finish"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
+    (work / "timings.json").write_text(json.dumps(timings, indent=1))
     return Report(catalogue, warnings, timings)
+
+
+def _last_timings(work: Path) -> dict[str, float]:
+    try:
+        return json.loads((work / "timings.json").read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def _myst_extensions(config: Config) -> list[str]:

@@ -63,6 +63,9 @@ def book_config(config: Config, language: Language, _, nav: list[dict], cache: P
         sphinx["extra_extensions"].append("webinars.build.extension")
     settings = sphinx.setdefault("config", {})
     settings.update({
+        # Nothing here is numbered; with numbering on, Sphinx reads every page's
+        # doctree again whenever the table of contents changes.
+        "numfig": False,
         "language": language.sphinx_locale,
         "locale_dirs": ["_locales"],
         "templates_path": [str(config.path("templates_dir").resolve())],

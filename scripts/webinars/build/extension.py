@@ -7,6 +7,7 @@ and passed in through ``html_context`` and each page's metadata.
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -15,11 +16,31 @@ __version__ = "1.0"
 
 
 def setup(app) -> dict[str, Any]:
+    app.connect("config-inited", no_numbering, priority=900)
+    app.connect("builder-inited", keep_compiled_templates)
     app.connect("html-page-context", page_context)
     app.connect("html-collect-pages", drop_emptied_search_terms)
     app.add_css_file("webinars.css")
     app.add_js_file("topic-list.js", loading_method="defer")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def no_numbering(app, config) -> None:
+    """sphinx-jupyterbook-latex turns figure numbering on for every builder; nothing on this
+    site is numbered, and with numbering on Sphinx reads every page's doctree again
+    whenever the table of contents changes (each added webinar)."""
+    config.numfig = False
+
+
+def keep_compiled_templates(app) -> None:
+    """Compile the theme's templates once, not in every build of every language."""
+    from jinja2 import FileSystemBytecodeCache
+
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is not None:
+        folder = Path(app.doctreedir).parent / "compiled-templates"
+        folder.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
 def page_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -142,34 +142,39 @@ def _versions() -> str:
                     ("jupyter-book", "sphinx", "sphinx-book-theme", "pydata-sphinx-theme", "myst-nb"))
 
 
-def _log_stderr_to(log: Path) -> None:
-    """Kernels and libraries of this worker write to a log, not over the user's terminal;
-    Sphinx's own messages are collected apart and reported."""
+def _log_stderr_to(log: Path):
+    """Sphinx's progress, kernels and libraries of this worker write to a log, not over the
+    user's terminal; Sphinx's warnings are collected apart and reported."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(log, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the worker
+    handle = open(log, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 - lives as long as the worker
     os.dup2(handle.fileno(), 2)
     sys.stderr = handle
+    return handle
 
 
 
 def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrite: bool) -> LanguageBuild:
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
+    from sphinx.util.console import nocolor
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
+    nocolor()  # the progress goes to a log file
     started = time.perf_counter()
     warnings = io.StringIO()
-    _log_stderr_to(Path(doctrees).parent / "build.log")
+    log = _log_stderr_to(Path(doctrees).parent / "build.log")
     try:
         sphinx_config, _meta = get_final_config(
             user_yaml=Path(src) / "_config.yml", cli_config={"latex_individualpages": False}, sourcedir=Path(src), use_external_toc=True)
         with patch_docutils(src), docutils_namespace():
             app = Sphinx(srcdir=src, confdir=None, outdir=out, doctreedir=doctrees, buildername=BUILDER,
-                         confoverrides=sphinx_config, status=None, warning=warnings, freshenv=fresh,
+                         confoverrides=sphinx_config, status=log, warning=warnings, freshenv=fresh,
                          keep_going=True, parallel=1)
+            log.write(f"[webinars] Sphinx started in {time.perf_counter() - started:.2f} s\n")
             app.build(rewrite, [])
             ok = app.statuscode == 0
         _prune_removed_pages(Path(src), Path(out))
+        log.write(f"[webinars] built in {time.perf_counter() - started:.2f} s\n")
     except Exception as exc:  # a crash inside Sphinx: report it, never a traceback
         warnings.write(f"{src}: ERROR: the build of {lang} stopped: {type(exc).__name__}: {exc}\n")
         ok = False

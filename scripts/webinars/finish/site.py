@@ -33,7 +33,8 @@ def finish_site(config: Config, catalogue: Catalogue, builds: dict[str, Path], s
     staging.mkdir(parents=True)
     for lang, html in builds.items():
         _mirror(html, staging / lang, published / lang if published else None)
-    copy_media(config, catalogue, staging / urls.MEDIA_ROOT)
+    copy_media(config, catalogue, staging / urls.MEDIA_ROOT,
+               published / urls.MEDIA_ROOT if published else None)
     write_downloads(catalogue, staging / "data")
     (staging / "index.html").write_text(root_page(config), encoding="utf-8")
     (staging / ".nojekyll").write_text("", encoding="utf-8")
@@ -68,14 +69,19 @@ def _same(a: Path, b: Path) -> bool:
     return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
 
 
-def copy_media(config: Config, catalogue: Catalogue, media: Path) -> None:
-    """Slides and other material, once for all languages."""
+def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path | None = None) -> None:
+    """Slides and other material, once for all languages; unchanged files linked to `previous`'s."""
     content = config.path("content_dir") / "webinars"
     for webinar in catalogue.webinars.values():
         for slide in webinar.facts.slides:
             target = media / webinar.id / slide.file
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(content / webinar.id / slide.file, target)
+            origin = content / webinar.id / slide.file
+            old = previous / webinar.id / slide.file if previous is not None else None
+            if old is not None and _same(origin, old):
+                os.link(old, target)
+            else:
+                shutil.copy2(origin, target)
 
 
 def write_downloads(catalogue: Catalogue, folder: Path) -> None:
