@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from .assemble.messages import heading_names, messages_for
 from .assemble.notebooks import content_key, load_notebooks, notebook_page
-from .notebooks import save_snapshot
+from .snapshot import save_snapshot
 from .assemble.tree import assemble_language
 from .config import Config, load_config
 from .content.catalogue import Catalogue
@@ -73,28 +74,36 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     site_stamp.unlink(missing_ok=True)
 
     trees = {language.code: work / language.code / "src" for language in config.languages}
-    kernels, notebook_jobs = _start_notebooks(config, key, trees, jobs)
+    site_stamp.parent.joinpath("notebooks.stamp").unlink(missing_ok=True)
+    kernels, notebook_jobs, notebooks_stamp = _start_notebooks(config, key, trees, jobs)
+    executed: dict[str, list] = {}
     try:
         config, catalogue, pages, notebooks, warnings = _load(root)
         names = heading_names(config.languages, config.path("locales_dir"))
         save_snapshot(config, key, catalogue, pages)
         timings["load"] = time.perf_counter() - started
-        if kernels is not None:
-            from .build.kernels import store
-
-            mark = time.perf_counter()
-            store(kernels.run(notebook_jobs, _myst_extensions(config)))
-            timings["notebooks"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        # Some notebook changed (or its content did): run them all, while this process
+        # imports what the languages' builds need.
+        running = kernels.start_run(notebook_jobs, _myst_extensions(config)) if kernels is not None else None
+        preload(chinese=any(language.code.startswith("zh") for language in config.languages))
+        for result in running.result() if running is not None else ():
+            executed.setdefault(result[0].path.relative_to(work).parts[0], []).append(result)
+        timings["notebooks"] = time.perf_counter() - mark
     finally:
         if kernels is not None:
             kernels.close()
-    preload()
+    prewarm(config)
 
     work = config.path("work_dir")
     trees = {language.code: work / language.code / "src" for language in config.languages}
 
     def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
-        """Runs in the language's own process: write its source tree."""
+        """Runs in the language's own process: write its source tree, keep its notebooks' results."""
+        if executed.get(lang):
+            from .build.kernels import store
+
+            store(executed[lang])
         origins = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
                                     notebooks, key)
         return trees[lang], work / lang / "html", work / lang / "doctrees", origins
@@ -117,10 +126,21 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
                           published=output if output.is_dir() else None)
     publish(staging, output)
     site_stamp.write_text(stamp)
+    (work / "notebooks.stamp").write_text(notebooks_stamp)
     timings["finish"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     (work / "timings.json").write_text(json.dumps(timings, indent=1))
     return Report(catalogue, warnings, timings)
+
+
+def prewarm(config: Config) -> None:
+    """Load what every language's process needs (locale data, compiled templates) once, here."""
+    from .assemble.pages import precompile_templates
+
+    for language in config.languages:
+        messages_for(language, config.path("locales_dir"))
+        language.locale.date_formats  # noqa: B018 - loads the locale's data
+    precompile_templates()
 
 
 def _last_timings(work: Path) -> dict[str, float]:
@@ -135,12 +155,13 @@ def _myst_extensions(config: Config) -> list[str]:
 
 
 def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int | None):
-    """Start kernels for the notebooks that have no result for this content yet, if any.
+    """Start kernels for the notebooks, unless their caches hold results for exactly these
+    notebooks already (as recorded after the last good build).
 
-    They start now, while the content loads; they run once the content is saved
-    for them (see :mod:`webinars.build.kernels`).
+    They start now, while the content loads; they run once the content is saved for
+    them (see :mod:`webinars.build.kernels`). Returns (kernels or None, notebooks, stamp).
     """
-    from .build.kernels import Kernels, NotebookJob, pending
+    from .build.kernels import Kernels, NotebookJob
     from .problems import Problems
 
     found = load_notebooks(config.path("notebooks_dir"), Problems(config.root))
@@ -151,13 +172,17 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
             page = notebook_page(notebook, messages, config.root, key)
             wanted.append(NotebookJob(trees[language.code] / page.file, page.text,
                                       (trees[language.code].parent / "jupyter_cache").resolve()))
-    todo = pending(wanted, _myst_extensions(config))
-    if not todo:
-        return None, []
+    digest = hashlib.sha256()
+    for job in wanted:
+        digest.update(f"{job.path}\0{job.cache}\0{job.text}\0".encode())
+    stamp = digest.hexdigest()
+    marker = config.path("work_dir") / "notebooks.stamp"
+    if not wanted or (marker.is_file() and marker.read_text() == stamp):
+        return None, [], stamp
     timeout = int((config.book.get("execute") or {}).get("timeout", 120))
     config.path("work_dir").mkdir(parents=True, exist_ok=True)
-    count = min(len(todo), jobs or os.cpu_count() or 1)
-    return Kernels(count, config.root, timeout, config.path("work_dir") / "kernels.log"), todo
+    count = min(len(wanted), jobs or os.cpu_count() or 1)
+    return Kernels(count, config.root, timeout, config.path("work_dir") / "kernels.log"), wanted, stamp
 
 
 def build_problems(failed, trees: dict[str, Path], origins: dict[str, dict], root: Path | None = None) -> list[Problem]:

@@ -13,7 +13,7 @@ from itertools import groupby
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import BytecodeCache, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from ..config import Config
@@ -75,6 +75,40 @@ def compose(url: str, parts: list[str | Body], title: str, lang: str) -> SourceP
     return SourcePage(url, text, origin, title, lang)
 
 
+class _Compiled(BytecodeCache):
+    """Templates compiled once per process (and inherited by the languages' processes)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("webinars", "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=False,
+        bytecode_cache=_COMPILED,
+    )
+
+
+def precompile_templates() -> None:
+    """Compile every template now, so that each language's process finds it compiled."""
+    env = _environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+
+
 class PageWriter:
     """Renders the pages of one language."""
 
@@ -86,12 +120,7 @@ class PageWriter:
         self.lang = messages.code
         self.headings = heading_names
         self.extra_pages = extra_pages
-        self.env = Environment(
-            loader=PackageLoader("webinars", "templates"),
-            autoescape=select_autoescape(["html"]),
-            extensions=["jinja2.ext.i18n"],
-            trim_blocks=False,
-        )
+        self.env = _environment()
         self.env.install_gettext_translations(messages.translations, newstyle=True)
 
     # ---- helpers passed to templates ---------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
+import logging
 import multiprocessing
 import os
 import re
@@ -30,6 +31,7 @@ PRELOAD = (
     "pydata_sphinx_theme", "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
     "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_thebe",
     "sphinx.ext.intersphinx", "nbclient", "jupyter_cache", "webinars.build.extension",
+    "webinars.tables",  # pandas, for the downloads written when the site is finished
 )
 
 
@@ -47,13 +49,24 @@ class LanguageBuild:
 Prepare = Callable[[str], tuple[Path, Path, Path, dict]]
 
 
-def preload() -> None:
-    """Import what every language's build needs, so that forked processes share it."""
+def preload(chinese: bool = False) -> None:
+    """Import what every language's build needs, so that forked processes share it.
+
+    With `chinese`, also load the word list that Sphinx's Chinese search splits text with.
+    """
     for name in PRELOAD:
         try:
             importlib.import_module(name)
         except ImportError:
             pass  # an optional extension: the build imports what it needs
+    if chinese:
+        try:
+            import jieba
+        except ImportError:
+            return
+        if not jieba.dt.initialized:
+            jieba.setLogLevel(logging.WARNING)  # no progress chatter on the terminal
+            jieba.initialize()
 
 
 def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None, fresh: bool = False,
@@ -98,8 +111,11 @@ def shared_fingerprint(inputs: tuple[Path, ...]) -> str:
 
 def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str) -> None:
     """In the language's process: write its sources, build them if they changed, report."""
+    started = time.perf_counter()
     try:
         src, out, doctrees, origins = prepare(lang)
+        _log_stderr_to(doctrees.parent / "build.log").write(
+            f"[webinars] sources written in {time.perf_counter() - started:.2f} s\n")
     except Exception as exc:  # a defect of ours, not of the content (validated before)
         channel.send(LanguageBuild(lang, False, (f"ERROR: writing the {lang} pages failed: "
                                                  f"{type(exc).__name__}: {exc}",), 0.0))
@@ -162,7 +178,7 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
     nocolor()  # the progress goes to a log file
     started = time.perf_counter()
     warnings = io.StringIO()
-    log = _log_stderr_to(Path(doctrees).parent / "build.log")
+    log = sys.stderr
     try:
         sphinx_config, _meta = get_final_config(
             user_yaml=Path(src) / "_config.yml", cli_config={"latex_individualpages": False}, sourcedir=Path(src), use_external_toc=True)

@@ -88,7 +88,11 @@ class Kernels:
 
     def run(self, jobs: list[NotebookJob], extensions: list[str] | None = None) -> list[tuple[NotebookJob, object, float]]:
         """Execute `jobs`; return (job, executed notebook, seconds) for each that succeeded."""
-        return asyncio.run_coroutine_threadsafe(self._run(jobs, extensions), self._loop).result()
+        return self.start_run(jobs, extensions).result()
+
+    def start_run(self, jobs: list[NotebookJob], extensions: list[str] | None = None):
+        """Start executing `jobs`; the returned future's ``result()`` is what :meth:`run` returns."""
+        return asyncio.run_coroutine_threadsafe(self._run(jobs, extensions), self._loop)
 
     async def _run(self, jobs: list[NotebookJob], extensions: list[str] | None):
         kernels = await asyncio.wrap_future(self._started)

@@ -85,7 +85,8 @@ def line_of(lines: dict[tuple, int], loc: tuple) -> int | None:
     return lines.get(loc)
 
 
-_MD = MarkdownIt("commonmark")
+# Block structure only: a heading's text is its source; inline markup is not needed here.
+_MD = MarkdownIt("commonmark").disable("inline")
 
 
 def sections(body: str) -> tuple[Section, ...]:

@@ -20,6 +20,7 @@ from ..assemble.pages import PageWriter
 from ..config import Config, load_config
 from ..content.catalogue import Catalogue
 from ..content.loader import load_content, load_pages
+from ..snapshot import snapshot_path
 
 
 @dataclass
@@ -61,20 +62,6 @@ def open_site(root: str, lang: str, content_key: str = "") -> NotebookSite:
         pages, _ = load_pages(config.path("pages_dir"), config)
     messages = messages_for(config.language(lang), config.path("locales_dir"))
     return NotebookSite(config, catalogue, messages, PageWriter(catalogue, config, messages, names, pages))
-
-
-def snapshot_path(config: Config, content_key: str) -> Path:
-    return config.path("work_dir") / f"content-{content_key}.pickle"
-
-
-def save_snapshot(config: Config, content_key: str, catalogue: Catalogue, pages: dict) -> None:
-    """What the build loaded, for its notebooks: they need not parse the content again."""
-    path = snapshot_path(config, content_key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob("content-*.pickle"):
-        old.unlink()
-    with path.open("wb") as handle:
-        pickle.dump((catalogue, pages), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class HTML:
