@@ -1,6 +1,6 @@
 """Build speed and memory, measured in one run on this machine, printed as a table.
 
-    python benchmarks/run.py [--sizes 100 300 1000] [--dir /tmp/webinar-bench]
+    python benchmarks/run.py [--sizes 100 300 1000] [--dir /tmp/webinar-bench] [--no-plain]
 
 For each size N it generates a corpus (benchmarks/corpus.py) and measures:
   (a) a plain `jupyter-book build` of the same pages in one language, default theme settings;
@@ -111,7 +111,7 @@ def add_webinar(root: Path) -> None:
         encoding="utf-8")
 
 
-def measure(n: int, base: Path) -> dict:
+def measure(n: int, base: Path, plain_build: bool = True) -> dict:
     ours, plain, clean = base / f"{n}" / "site", base / f"{n}" / "plain", base / f"{n}" / "clean"
     for folder in (ours, clean):
         if folder.exists():
@@ -119,7 +119,7 @@ def measure(n: int, base: Path) -> dict:
     corpus.generate(n, ours)
     plain_book(ours, plain)
     row: dict = {"n": n}
-    row["a"], _ = timed([str(BIN / "jupyter-book"), "build", "--quiet", str(plain)])
+    row["a"] = timed([str(BIN / "jupyter-book"), "build", "--quiet", str(plain)])[0] if plain_build else None
     webinars = [str(BIN / "webinars"), "--root"]
     row["b"], peak_b = timed([*webinars, str(ours), "build"])
     add_webinar(ours)
@@ -141,17 +141,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 300, 1000])
     parser.add_argument("--dir", type=Path, default=Path("/tmp/webinar-bench"))
+    parser.add_argument("--no-plain", action="store_true",
+                        help="skip (a), the plain build (about 30 minutes at 1000 webinars)")
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
         print(f"measuring {n} webinars ...", file=sys.stderr, flush=True)
-        rows.append(measure(n, args.dir))
+        rows.append(measure(n, args.dir, plain_build=not args.no_plain))
     print(f"{'webinars':>8} {'(a) plain':>10} {'(b) clean':>10} {'b/a':>5} {'(c) +1':>8} {'c/b':>5} "
           f"{'c = clean':>9} {'(d) same':>9} {'d/a':>5} {'nb run':>6} {'rewritten':>9} {'peak MiB':>8} {'s/page b':>8}")
     for r in rows:
         same = "yes" if not r["diff"] else f"no ({len(r['diff'])})"
-        print(f"{r['n']:>8} {r['a']:>9.1f}s {r['b']:>9.1f}s {r['b'] / r['a']:>5.2f} {r['c']:>7.1f}s "
-              f"{r['c'] / r['b']:>5.2f} {same:>9} {r['d']:>8.1f}s {r['d'] / r['a']:>5.2f} {r['executed']:>6} "
+        a = f"{r['a']:>9.1f}s" if r["a"] else f"{'-':>10}"
+        ba = f"{r['b'] / r['a']:>5.2f}" if r["a"] else f"{'-':>5}"
+        da = f"{r['d'] / r['a']:>5.2f}" if r["a"] else f"{'-':>5}"
+        print(f"{r['n']:>8} {a} {r['b']:>9.1f}s {ba} {r['c']:>7.1f}s "
+              f"{r['c'] / r['b']:>5.2f} {same:>9} {r['d']:>8.1f}s {da} {r['executed']:>6} "
               f"{r['rewritten']:>9} {r['peak'] / 2**20:>8.0f} {r['b'] / r['n']:>8.3f}")
     for r in rows:
         if r["diff"]:

@@ -8,6 +8,7 @@ languages never share a process, and this process never starts Sphinx itself.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import io
@@ -79,6 +80,10 @@ def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None,
     shared = shared_fingerprint(inputs)
     jobs = max(1, jobs or min(len(langs), os.cpu_count() or 1))
     preload()
+    # What this process holds is shared with the languages' processes page by page; keep
+    # the collector away from it there (touching it would copy it, and take time).
+    gc.collect()
+    gc.freeze()
     context = multiprocessing.get_context("fork")
     waiting, running, results = list(langs), {}, {}
     while waiting or running:
@@ -101,6 +106,7 @@ def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None,
                     f"see {lang}/build.log in the work folder",), 0.0)
             reader.close()
             process.join()
+    gc.unfreeze()
     return [results[lang] for lang in langs]
 
 
