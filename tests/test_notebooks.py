@@ -85,6 +85,23 @@ def test_notebooks_run_ahead_in_shared_kernels_so_sphinx_executes_none(built_min
         assert len(records) == 2 and all(r.data.get("executed_by") == EXECUTED_BY for r in records), lang
 
 
+def test_notebooks_run_by_myst_nb_itself_give_the_same_pages(built_mini: Path, mini: Path, monkeypatch) -> None:
+    """Running ahead is only a shortcut: without it (myst-nb executes), the pages are the same."""
+    from jupyter_cache import get_cache
+
+    from webinars import pipeline
+
+    monkeypatch.setattr(pipeline, "_start_notebooks", lambda *args: (None, [], "not run ahead"))
+    build_site(mini)
+    for lang in ("en", "ar", "zh"):
+        records = get_cache(mini / "_build/work" / lang / "jupyter_cache").list_cache_records()
+        assert len(records) == 2 and not any(r.data.get("executed_by") for r in records), lang
+        for url in ("topic-list", "series"):
+            ours = (built_mini / "_build/site" / lang / url / "index.html").read_text(encoding="utf-8")
+            theirs = (mini / "_build/site" / lang / url / "index.html").read_text(encoding="utf-8")
+            assert ours == theirs, f"{lang}/{url}"
+
+
 def test_a_failing_cell_fails_the_build_naming_the_notebook_and_cell(mini: Path) -> None:
     notebooks = mini / "notebooks"
     shutil.copytree(Path(__file__).parent.parent / "book" / "notebooks", notebooks)
