@@ -270,3 +270,13 @@ def test_a_language_whose_sources_did_not_change_is_not_built_again(mini: Path) 
     fourth = build_site(mini)
     assert all(fourth.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
     assert "/* changed again */" in (mini / "_build/site/zh/_static/webinars.css").read_text()
+
+
+def test_a_build_with_nothing_changed_stops_early_and_says_so(built_mini: Path, capsys) -> None:
+    from webinars.cli import main
+
+    published = built_mini / "_build/site/en/index.html"
+    before = published.stat().st_mtime_ns
+    assert main(["--root", str(built_mini), "build"]) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().out
+    assert published.stat().st_mtime_ns == before

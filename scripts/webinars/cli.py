@@ -31,8 +31,13 @@ def main(argv: list[str] | None = None) -> int:
 
         report = build_site(root, jobs=args.jobs, fresh=args.fresh)
         _print(report.warnings)
+        site = root / "_build" / "site"
+        if "build" not in report.timings:
+            print(f"nothing changed since the last build: {site} is up to date "
+                  f"(checked in {report.timings['total']:.1f} s)")
+            return 0
         times = ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items())
-        print(f"site built in {root / '_build' / 'site'} ({times})")
+        print(f"site built in {site} ({times})")
         return 0
     except InvalidInput as failure:
         _print(failure.problems)
