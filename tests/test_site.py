@@ -220,6 +220,32 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
     assert "2024-06-11-licensing-start-ups" in first
 
 
+def test_rebuild_after_editing_a_topic_or_another_part_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:
+    """A webinar page kept from the last build must not survive a change to what it shows of
+    its topic or of the other parts of its series, though its own folder did not change."""
+    import shutil
+
+    build_site(mini)
+    content = mini / "content"
+    edits = [
+        ("topics/tech-transfer/index.md", "title: Technology transfer", "title: Transfer of technology"),
+        ("webinars/2024-03-05-tto-policies/index.md", "title: IP policies for universities",
+         "title: University IP policies"),
+    ]
+    for step, (file, old, new) in enumerate(edits):
+        path = content / file
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        build_site(mini)
+        clean = tmp_path / f"clean-{step}"
+        shutil.copytree(mini, clean, ignore=shutil.ignore_patterns("_build"))
+        build_site(clean)
+        rebuilt, fresh = site_files(mini), site_files(clean)
+        differing = [name for name in rebuilt if rebuilt[name] != fresh.get(name)]
+        assert not differing, (file, differing)
+        first = (mini / f"_build/site/zh/webinars/{SLUG}/index.html").read_text(encoding="utf-8")
+        assert new.removeprefix("title: ") in first, file
+
+
 def _untranslated(doc: BeautifulSoup, lang: str) -> set[str]:
     """Latin words in the page's chrome that are not marked as another language."""
     import re

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble.messages import heading_names, messages_for
-from .assemble.notebooks import content_key, load_notebooks, notebook_page
+from .assemble.notebooks import content_fingerprints, load_notebooks, notebook_page
 from .snapshot import save_snapshot
 from .assemble.tree import assemble_language
 from .config import Config, load_config
@@ -57,7 +57,8 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     timings: dict[str, float] = {}
     started = time.perf_counter()
     config = load_config(root)
-    key = content_key(config, config.path("notebooks_dir"))
+    fingerprints = content_fingerprints(config, config.path("notebooks_dir"))
+    key = fingerprints.key
     package = Path(__file__).resolve().parent
     inputs = (config.path("templates_dir"), config.path("static_dir"), package)
     output, work = config.path("output_dir"), config.path("work_dir")
@@ -100,12 +101,14 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
 
     def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
         """Runs in the language's own process: write its source tree, keep its notebooks' results."""
+        if fresh:
+            (work / lang / "webinar-pages.pickle").unlink(missing_ok=True)  # render every page
         if executed.get(lang):
             from .build.kernels import store
 
             store(executed[lang])
         origins = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
-                                    notebooks, key)
+                                    notebooks, key, fingerprints)
         return trees[lang], work / lang / "html", work / lang / "doctrees", origins
 
     mark = time.perf_counter()

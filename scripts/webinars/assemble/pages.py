@@ -8,6 +8,7 @@ follow-up answers turned into collapsible items.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -120,6 +121,12 @@ class PageWriter:
         self.lang = messages.code
         self.headings = heading_names
         self.extra_pages = extra_pages
+        # Webinar pages kept from the last build: id -> (key of the page's inputs, page).
+        # `keys(webinar)` gives that key, or None to render anyway; `rendered` is what
+        # this run produced, to keep for the next one.
+        self.keys: Callable[[Webinar], str | None] | None = None
+        self.kept: dict[str, tuple[str, SourcePage]] = {}
+        self.rendered: dict[str, tuple[str, SourcePage]] = {}
         self.env = _environment()
         self.env.install_gettext_translations(messages.translations, newstyle=True)
 
@@ -156,6 +163,16 @@ class PageWriter:
         return pages
 
     def webinar(self, w: Webinar) -> SourcePage:
+        """A webinar's page; the one rendered last time if its inputs are the same (see `keys`)."""
+        key = self.keys(w) if self.keys is not None else None
+        if key is None:
+            return self._webinar(w)
+        kept = self.kept.get(w.id)
+        page = kept[1] if kept is not None and kept[0] == key else self._webinar(w)
+        self.rendered[w.id] = (key, page)
+        return page
+
+    def _webinar(self, w: Webinar) -> SourcePage:
         here = urls.webinar(w.id)
         document = w.document(self.lang)
         topic = self.catalogue.topics.get(w.facts.topic)

@@ -7,6 +7,8 @@ its time stamp and the build stage need not read it again.
 from __future__ import annotations
 
 import copy
+import hashlib
+import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from ..content.models import Page
 from ..languages import Language
 from . import urls
 from .messages import messages_for
-from .notebooks import NotebookSource, notebook_page
+from .notebooks import Fingerprints, NotebookSource, notebook_page
 from .pages import Origin, PageWriter
 
 SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue
@@ -27,14 +29,23 @@ SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue
 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
                       language: Language, heading_names: dict[str, set[str]], dest: Path,
-                      notebooks: list[NotebookSource] = (), key: str = "") -> dict[str, Origin]:
+                      notebooks: list[NotebookSource] = (), key: str = "",
+                      fingerprints: Fingerprints | None = None) -> dict[str, Origin]:
     """Write the source tree of `language` into `dest`.
+
+    With `fingerprints`, a webinar page whose inputs (its folder, its topic's folder,
+    the folders of its series, and everything that is not content) are as at the last
+    run is taken from that run instead of rendered again.
 
     Returns where each page's body comes from (file in `dest` -> origin), so that a
     problem the build finds can be reported in the author's file.
     """
     messages = messages_for(language, config.path("locales_dir"))
     writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
+    memo = dest.parent / "webinar-pages.pickle"
+    if fingerprints is not None:
+        writer.keys = lambda w: _webinar_key(catalogue, fingerprints, language.code, w)
+        writer.kept = _read_memo(memo)
     pages = writer.all_pages() + [notebook_page(nb, messages, config.root, key) for nb in notebooks]
     titles = {urls.docname(p.url): (p.title, p.lang) for p in pages}
     toc = yaml.safe_load((config.root / "_toc.yml").read_text(encoding="utf-8"))
@@ -47,7 +58,39 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     if po.is_file():
         wanted[f"_locales/{language.sphinx_locale}/LC_MESSAGES/{SPHINX_DOMAIN}.po"] = po.read_text("utf-8")
     _sync(dest, wanted)
+    if fingerprints is not None:
+        _write_memo(memo, writer.rendered)
     return {p.file: p.origin for p in pages if p.origin is not None}
+
+
+def _webinar_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, w) -> str | None:
+    """What a webinar's page is made from: its own folder, its topic's, those of its series
+    (titles, dates, parts, statuses of the other parts) and everything that is not content."""
+    folders = [f"webinars/{w.id}", f"topics/{w.facts.topic}"]
+    folders += [f"webinars/{other.id}" for other in catalogue.series(w.facts.topic)]
+    if any(folder not in fingerprints.folders for folder in folders):
+        return None
+    digest = hashlib.sha256(f"{lang}\0{fingerprints.rest}\0".encode())
+    for folder in folders:
+        digest.update(f"{folder}\0{fingerprints.folders[folder]}\n".encode())
+    return digest.hexdigest()
+
+
+def _read_memo(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            kept = pickle.load(handle)
+        return kept if isinstance(kept, dict) else {}
+    except Exception:  # noqa: BLE001 - missing, old or damaged: render everything
+        return {}
+
+
+def _write_memo(path: Path, rendered: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as handle:
+        pickle.dump(rendered, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
 
 
 def book_config(config: Config, language: Language, _, nav: list[dict], cache: Path) -> dict[str, Any]:

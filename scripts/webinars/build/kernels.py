@@ -66,9 +66,14 @@ class Kernels:
             stderr = open(self.log, "a", encoding="utf-8") if self.log else None  # noqa: SIM115
             await manager.start_kernel(cwd=str(cwd), stderr=stderr, stdout=stderr)
             client = manager.client()
-            client.start_channels()
-            await client.wait_for_ready(timeout=60)
-            await client.execute_interactive(WARM_UP, store_history=False, timeout=60, output_hook=_quiet)
+            try:
+                client.start_channels()
+                await client.wait_for_ready(timeout=60)
+                await client.execute_interactive(WARM_UP, store_history=False, timeout=60, output_hook=_quiet)
+            except BaseException:
+                client.stop_channels()  # a kernel that started but is not usable is not left running
+                await manager.shutdown_kernel(now=True)
+                raise
             return manager, client
 
         started = await asyncio.gather(*(one() for _ in range(count)), return_exceptions=True)
