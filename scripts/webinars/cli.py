@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
         report = build_site(root, jobs=args.jobs, fresh=args.fresh)
         _print(report.warnings)
-        site = root / "_build" / "site"
+        site = report.site
         if "build" not in report.timings:
             print(f"nothing changed since the last build: {site} is up to date "
                   f"(checked in {report.timings['total']:.1f} s)")

@@ -28,6 +28,7 @@ class Report:
     catalogue: Catalogue
     warnings: list[Problem]
     timings: dict[str, float] = field(default_factory=dict)
+    site: Path | None = None  # where the published site is
 
 
 def check(root: Path) -> tuple[Config, Catalogue, dict, list[Problem]]:
@@ -71,7 +72,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
         timings["load"] = time.perf_counter() - started
         timings.update({f"build {language.code}": 0.0 for language in config.languages})
         timings["total"] = time.perf_counter() - started
-        return Report(catalogue, warnings, timings)
+        return Report(catalogue, warnings, timings, output)
     site_stamp.unlink(missing_ok=True)
 
     trees = {language.code: work / language.code / "src" for language in config.languages}
@@ -133,7 +134,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     timings["finish"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     (work / "timings.json").write_text(json.dumps(timings, indent=1))
-    return Report(catalogue, warnings, timings)
+    return Report(catalogue, warnings, timings, output)
 
 
 def prewarm(config: Config) -> None:
