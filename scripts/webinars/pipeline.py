@@ -23,6 +23,11 @@ from .problems import InvalidInput, Problem
 _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: )?(?P<level>WARNING|ERROR|CRITICAL): (?P<text>.*)$")
 
 
+# Stamps of the last good build, in the work folder: everything the site is made from,
+# and the notebooks whose results the execution caches hold.
+SITE_STAMP, NOTEBOOKS_STAMP = "site.stamp", "notebooks.stamp"
+
+
 @dataclass
 class Report:
     catalogue: Catalogue
@@ -63,7 +68,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     package = Path(__file__).resolve().parent
     inputs = (config.path("templates_dir"), config.path("static_dir"), package)
     output, work = config.path("output_dir"), config.path("work_dir")
-    site_stamp = work / "site.stamp"
+    site_stamp = work / SITE_STAMP
     stamp = "\n".join([key, shared_fingerprint(inputs), (root / "_toc.yml").read_bytes().hex()])
     if not fresh and site_stamp.is_file() and site_stamp.read_text() == stamp and (output / "index.html").is_file():
         # Nothing the site is made from changed since it was published: check the content
@@ -76,7 +81,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     site_stamp.unlink(missing_ok=True)
 
     trees = {language.code: work / language.code / "src" for language in config.languages}
-    site_stamp.parent.joinpath("notebooks.stamp").unlink(missing_ok=True)
+    (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)
     kernels, notebook_jobs, notebooks_stamp = _start_notebooks(config, key, trees, jobs)
     executed: dict[str, list] = {}
     try:
@@ -90,15 +95,12 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
         running = kernels.start_run(notebook_jobs, _myst_extensions(config)) if kernels is not None else None
         preload(chinese=any(language.code.startswith("zh") for language in config.languages))
         for result in running.result() if running is not None else ():
-            executed.setdefault(result[0].path.relative_to(work).parts[0], []).append(result)
+            executed.setdefault(result[0].lang, []).append(result)
         timings["notebooks"] = time.perf_counter() - mark
     finally:
         if kernels is not None:
             kernels.close()
     prewarm(config)
-
-    work = config.path("work_dir")
-    trees = {language.code: work / language.code / "src" for language in config.languages}
 
     def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
         """Runs in the language's own process: write its source tree, keep its notebooks' results."""
@@ -130,7 +132,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
                           published=output if output.is_dir() else None)
     publish(staging, output)
     site_stamp.write_text(stamp)
-    (work / "notebooks.stamp").write_text(notebooks_stamp)
+    (work / NOTEBOOKS_STAMP).write_text(notebooks_stamp)
     timings["finish"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
     (work / "timings.json").write_text(json.dumps(timings, indent=1))
@@ -174,13 +176,13 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
         messages = messages_for(language, config.path("locales_dir"))
         for notebook in found:
             page = notebook_page(notebook, messages, config.root, key)
-            wanted.append(NotebookJob(trees[language.code] / page.file, page.text,
+            wanted.append(NotebookJob(language.code, trees[language.code] / page.file, page.text,
                                       (trees[language.code].parent / "jupyter_cache").resolve()))
     digest = hashlib.sha256()
     for job in wanted:
         digest.update(f"{job.path}\0{job.cache}\0{job.text}\0".encode())
     stamp = digest.hexdigest()
-    marker = config.path("work_dir") / "notebooks.stamp"
+    marker = config.path("work_dir") / NOTEBOOKS_STAMP
     if not wanted or (marker.is_file() and marker.read_text() == stamp):
         return None, [], stamp
     timeout = int((config.book.get("execute") or {}).get("timeout", 120))

@@ -84,6 +84,13 @@ def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None,
     # the collector away from it there (touching it would copy it, and take time).
     gc.collect()
     gc.freeze()
+    try:
+        return _fork_languages(langs, prepare, jobs, fresh, shared)
+    finally:
+        gc.unfreeze()
+
+
+def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, shared: str) -> list[LanguageBuild]:
     context = multiprocessing.get_context("fork")
     waiting, running, results = list(langs), {}, {}
     while waiting or running:
@@ -106,7 +113,6 @@ def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None,
                     f"see {lang}/build.log in the work folder",), 0.0)
             reader.close()
             process.join()
-    gc.unfreeze()
     return [results[lang] for lang in langs]
 
 

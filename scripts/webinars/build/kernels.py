@@ -33,6 +33,7 @@ EXECUTED_BY = "webinars.build.kernels"  # marks the cache records made here
 
 @dataclass(frozen=True)
 class NotebookJob:
+    lang: str  # the language version of the site it belongs to
     path: Path  # where the notebook's MyST source is written in its language's tree
     text: str  # that source
     cache: Path  # the language's execution cache
