@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from webinars.assemble.messages import messages_for
-from webinars.assemble.notebooks import content_key
+from webinars.fingerprints import content_key
 from webinars.config import load_config
 from webinars.languages import Language
 from webinars.pipeline import build_site

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble.messages import heading_names, messages_for
-from .assemble.notebooks import content_fingerprints, load_notebooks, notebook_page
+from .assemble.notebooks import load_notebooks, notebook_page
 from .snapshot import save_snapshot
 from .assemble.tree import assemble_language
 from .config import Config, load_config
+from .fingerprints import content_fingerprints
 from .content.catalogue import Catalogue
 from .content.loader import load_content, load_pages
 from .problems import InvalidInput, Problem

@@ -21,7 +21,8 @@ from ..content.models import Page
 from ..languages import Language
 from . import urls
 from .messages import messages_for
-from .notebooks import Fingerprints, NotebookSource, notebook_page
+from ..fingerprints import Fingerprints
+from .notebooks import NotebookSource, notebook_page
 from .pages import Origin, PageWriter
 
 SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue

@@ -9,7 +9,6 @@ languages never share a process, and this process never starts Sphinx itself.
 from __future__ import annotations
 
 import gc
-import hashlib
 import importlib
 import io
 import logging
@@ -22,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
+
+from ..fingerprints import stat_digest
 
 BUILDER = "dirhtml"  # clean URLs: webinars/<slug>/index.html
 
@@ -118,7 +119,7 @@ def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, 
 
 def shared_fingerprint(inputs: tuple[Path, ...]) -> str:
     """What every language's build depends on besides its own sources."""
-    return _fingerprint(inputs) + _versions()
+    return stat_digest(inputs) + _versions()
 
 
 def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str) -> None:
@@ -132,7 +133,7 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str) ->
         channel.send(LanguageBuild(lang, False, (f"ERROR: writing the {lang} pages failed: "
                                                  f"{type(exc).__name__}: {exc}",), 0.0))
         return
-    stamp = f"{_fingerprint((src,))}\n{shared}"
+    stamp = f"{stat_digest((src,))}\n{shared}"
     last = _stamp(doctrees).read_text() if _stamp(doctrees).is_file() and (out / "index.html").is_file() else ""
     if not fresh and last == stamp:
         channel.send(LanguageBuild(lang, True, (), 0.0, origins))
@@ -149,18 +150,6 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str) ->
 
 def _stamp(doctrees: Path) -> Path:
     return doctrees.parent / "built.stamp"
-
-
-def _fingerprint(paths: tuple[Path, ...]) -> str:
-    """Names, sizes and modification times of every file under `paths`."""
-    digest = hashlib.sha256()
-    for root in paths:
-        for file in sorted(p for p in Path(root).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            if file.suffix in (".mo", ".pyc"):
-                continue  # compiled from the .po and .py files that are counted
-            state = file.stat()
-            digest.update(f"{file}\0{state.st_size}\0{state.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
 
 
 def _versions() -> str:
