@@ -221,29 +221,46 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
 
 
 def test_rebuild_after_editing_a_topic_or_another_part_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:
-    """A webinar page kept from the last build must not survive a change to what it shows of
-    its topic or of the other parts of its series, though its own folder did not change."""
+    """A page kept from the last build must not survive a change to what it shows of other
+    folders, though its own folder did not change: a webinar page shows its topic and the
+    other parts of its series; a topic page shows the topics it continues or that continue
+    it, with the number of webinars of each."""
     import shutil
 
     build_site(mini)
     content = mini / "content"
+    advanced = "webinars/2027-03-02-tto-advanced-2/index.md"
     edits = [
-        ("topics/tech-transfer/index.md", "title: Technology transfer", "title: Transfer of technology"),
+        ("topics/tech-transfer/index.md", "title: Technology transfer", "title: Transfer of technology",
+         f"webinars/{SLUG}"),
         ("webinars/2024-03-05-tto-policies/index.md", "title: IP policies for universities",
-         "title: University IP policies"),
+         "title: University IP policies", f"webinars/{SLUG}"),
+        # green-ip now continues tech-transfer-advanced, whose page lists it
+        ("topics/green-ip/index.md", "status: proposed", "status: proposed\nbuilds_on: tech-transfer-advanced",
+         "topics/tech-transfer-advanced"),
+        # a second webinar of tech-transfer-advanced: the topics around it count two
+        (advanced, None, (content / "webinars/2027-01-12-tto-advanced/index.md").read_text(encoding="utf-8")
+         .replace("title: Valuing technologies", "title: Negotiating licences")
+         .replace("2027-01-12", "2027-03-02"), "topics/tech-transfer"),
     ]
-    for step, (file, old, new) in enumerate(edits):
+    for step, (file, old, new, shown_on) in enumerate(edits):
         path = content / file
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        if old is None:
+            path.parent.mkdir(parents=True)
+            path.write_text(new, encoding="utf-8")
+        else:
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        before = (mini / f"_build/site/zh/{shown_on}/index.html").read_text(encoding="utf-8")
         build_site(mini)
         clean = tmp_path / f"clean-{step}"
         shutil.copytree(mini, clean, ignore=shutil.ignore_patterns("_build"))
         build_site(clean)
         rebuilt, fresh = site_files(mini), site_files(clean)
-        differing = [name for name in rebuilt if rebuilt[name] != fresh.get(name)]
+        assert rebuilt.keys() == fresh.keys(), file
+        differing = [name for name in rebuilt if rebuilt[name] != fresh[name]]
         assert not differing, (file, differing)
-        first = (mini / f"_build/site/zh/webinars/{SLUG}/index.html").read_text(encoding="utf-8")
-        assert new.removeprefix("title: ") in first, file
+        after = (mini / f"_build/site/zh/{shown_on}/index.html").read_text(encoding="utf-8")
+        assert after != before, (file, shown_on)  # the edit shows there
 
 
 def _untranslated(doc: BeautifulSoup, lang: str) -> set[str]:
@@ -289,13 +306,19 @@ def test_a_language_whose_sources_did_not_change_is_not_built_again(mini: Path) 
     config.write_text("\n".join(line for line in text.splitlines() if "static_dir" not in line)
                       .replace("webinars:\n", "webinars:\n  static_dir: static\n") + "\n", encoding="utf-8")
     (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed */\n")
+    retired = mini / "_build/site.old"  # the site the second build replaced...
+    assert not retired.exists()  # (the second build published nothing)
     third = build_site(mini)
     assert all(third.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
+    assert (retired / "en/index.html").is_file()  # ...kept until the next build,
+    (retired / "marker").write_text("")
     assert "/* changed */" in (mini / "_build/site/ar/_static/webinars.css").read_text()
     (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed again */\n")
     fourth = build_site(mini)
     assert all(fourth.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
     assert "/* changed again */" in (mini / "_build/site/zh/_static/webinars.css").read_text()
+    assert not (retired / "marker").exists()  # ...which removes it (and keeps the site it replaces)
+    assert "/* changed */" in (retired / "zh/_static/webinars.css").read_text()
 
 
 def test_a_build_with_nothing_changed_stops_early_and_says_so(built_mini: Path, capsys) -> None:

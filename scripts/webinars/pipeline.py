@@ -13,11 +13,12 @@ from pathlib import Path
 from .assemble.messages import heading_names, messages_for
 from .assemble.notebooks import load_notebooks, notebook_page
 from .snapshot import save_snapshot
-from .assemble.tree import assemble_language
+from .assemble.tree import KEPT_PAGES, assemble_language
 from .config import Config, load_config
-from .fingerprints import content_fingerprints
+from .fingerprints import Fingerprints, content_fingerprints
+from .kept import read_kept, write_kept
 from .content.catalogue import Catalogue
-from .content.loader import load_content, load_pages
+from .content.loader import FolderMemo, load_content, load_pages
 from .problems import InvalidInput, Problem
 
 # "/path/to/src/webinars/x/index.md:12: WARNING: message" as Sphinx writes it
@@ -27,6 +28,7 @@ _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: 
 # Stamps of the last good build, in the work folder: everything the site is made from,
 # and the notebooks whose results the execution caches hold.
 SITE_STAMP, NOTEBOOKS_STAMP = "site.stamp", "notebooks.stamp"
+LOADED_FOLDERS = "loaded-folders.pickle"  # content folders as the last build loaded them
 
 
 @dataclass
@@ -43,10 +45,19 @@ def check(root: Path) -> tuple[Config, Catalogue, dict, list[Problem]]:
     return config, catalogue, pages, warnings
 
 
-def _load(root: Path):
+def _load(root: Path, fingerprints: Fingerprints | None = None):
+    """Load and validate; with `fingerprints`, content folders unchanged since the last
+    build are taken as it loaded them (:class:`FolderMemo`)."""
     config = load_config(root)
     names = heading_names(config.languages, config.path("locales_dir"))
-    catalogue, problems = load_content(config, names["summary"])
+    memo = None
+    if fingerprints is not None:
+        memo = FolderMemo({name: hashlib.sha256(f"{fingerprints.rest}\0{digest}".encode()).hexdigest()
+                           for name, digest in fingerprints.folders.items()},
+                          read_kept(config.path("work_dir") / LOADED_FOLDERS))
+    catalogue, problems = load_content(config, names["summary"], memo)
+    if memo is not None and _changed(memo):
+        write_kept(config.path("work_dir") / LOADED_FOLDERS, memo.loaded)
     pages, page_problems = load_pages(config.path("pages_dir"), config)
     notebooks = load_notebooks(config.path("notebooks_dir"), page_problems)
     everything = problems.items + page_problems.items
@@ -56,10 +67,15 @@ def _load(root: Path):
     return config, catalogue, pages, notebooks, sorted(p for p in everything if p.severity != "error")
 
 
+def _changed(memo: FolderMemo) -> bool:
+    return memo.loaded.keys() != memo.kept.keys() or any(
+        memo.kept[name][0] != digest for name, (digest, _, _) in memo.loaded.items())
+
+
 def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Report:
     """Build the site into ``_build/site``; the previous site stays if anything fails."""
-    from .build.jupyterbook import build_languages, preload, shared_fingerprint
-    from .finish.site import finish_site, publish
+    from .build.jupyterbook import shared_fingerprint
+    from .finish.site import clear_retired
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -74,19 +90,35 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     if not fresh and site_stamp.is_file() and site_stamp.read_text() == stamp and (output / "index.html").is_file():
         # Nothing the site is made from changed since it was published: check the content
         # again (its warnings are worth repeating) and keep the site as it is.
-        _config, catalogue, _pages, _notebooks, warnings = _load(root)
+        _config, catalogue, _pages, _notebooks, warnings = _load(root, fingerprints)
         timings["load"] = time.perf_counter() - started
         timings.update({f"build {language.code}": 0.0 for language in config.languages})
         timings["total"] = time.perf_counter() - started
         return Report(catalogue, warnings, timings, output)
     site_stamp.unlink(missing_ok=True)
+    clearing = clear_retired(output)  # the site the last build replaced goes while this one works
+    try:
+        return _build(root, config, fingerprints, inputs, stamp, jobs, fresh, timings, started, clearing)
+    finally:
+        if clearing is not None:
+            clearing.wait()
 
+
+def _build(root: Path, config: Config, fingerprints, inputs: tuple[Path, ...], stamp: str, jobs: int | None,
+           fresh: bool, timings: dict[str, float], started: float, clearing) -> Report:
+    """Everything after the decision that the site must be built again."""
+    from .build.jupyterbook import build_languages, preload
+    from .finish.site import finish_site, publish
+
+    key = fingerprints.key
+    output, work = config.path("output_dir"), config.path("work_dir")
+    site_stamp = work / SITE_STAMP
     trees = {language.code: work / language.code / "src" for language in config.languages}
     (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)
     kernels, notebook_jobs, notebooks_stamp = _start_notebooks(config, key, trees, jobs)
     executed: dict[str, list] = {}
     try:
-        config, catalogue, pages, notebooks, warnings = _load(root)
+        config, catalogue, pages, notebooks, warnings = _load(root, fingerprints)
         names = heading_names(config.languages, config.path("locales_dir"))
         save_snapshot(config, key, catalogue, pages)
         timings["load"] = time.perf_counter() - started
@@ -106,7 +138,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
         """Runs in the language's own process: write its source tree, keep its notebooks' results."""
         if fresh:
-            (work / lang / "webinar-pages.pickle").unlink(missing_ok=True)  # render every page
+            (work / lang / KEPT_PAGES).unlink(missing_ok=True)  # render every page
         if executed.get(lang):
             from .build.kernels import store
 
@@ -129,6 +161,8 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
     html = {lang: work / lang / "html" for lang in trees}
 
     mark = time.perf_counter()
+    if clearing is not None:
+        clearing.wait()
     staging = finish_site(config, catalogue, html, output.with_name(output.name + ".new"),
                           published=output if output.is_dir() else None)
     publish(staging, output)

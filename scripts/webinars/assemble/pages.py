@@ -121,10 +121,10 @@ class PageWriter:
         self.lang = messages.code
         self.headings = heading_names
         self.extra_pages = extra_pages
-        # Webinar pages kept from the last build: id -> (key of the page's inputs, page).
-        # `keys(webinar)` gives that key, or None to render anyway; `rendered` is what
-        # this run produced, to keep for the next one.
-        self.keys: Callable[[Webinar], str | None] | None = None
+        # Webinar and topic pages kept from the last build: url -> (key of the page's
+        # inputs, page). `keys(webinar or topic)` gives that key, or None to render
+        # anyway; `rendered` is what this run produced, to keep for the next one.
+        self.keys: Callable[[Webinar | Topic], str | None] | None = None
         self.kept: dict[str, tuple[str, SourcePage]] = {}
         self.rendered: dict[str, tuple[str, SourcePage]] = {}
         self.env = _environment()
@@ -164,12 +164,19 @@ class PageWriter:
 
     def webinar(self, w: Webinar) -> SourcePage:
         """A webinar's page; the one rendered last time if its inputs are the same (see `keys`)."""
-        key = self.keys(w) if self.keys is not None else None
+        return self._kept_or(urls.webinar(w.id), w, self._webinar)
+
+    def topic(self, topic: Topic) -> SourcePage:
+        """A topic's page; the one rendered last time if its inputs are the same (see `keys`)."""
+        return self._kept_or(urls.topic(topic.id), topic, self._topic)
+
+    def _kept_or(self, here: str, item, render: Callable) -> SourcePage:
+        key = self.keys(item) if self.keys is not None else None
         if key is None:
-            return self._webinar(w)
-        kept = self.kept.get(w.id)
-        page = kept[1] if kept is not None and kept[0] == key else self._webinar(w)
-        self.rendered[w.id] = (key, page)
+            return render(item)
+        kept = self.kept.get(here)
+        page = kept[1] if kept is not None and kept[0] == key else render(item)
+        self.rendered[here] = (key, page)
         return page
 
     def _webinar(self, w: Webinar) -> SourcePage:
@@ -198,7 +205,7 @@ class PageWriter:
             parts.append(myst.raw_html(self.render("feedback.html", here, fb=w.feedback)))
         return compose(here, parts, document.title, document.lang)
 
-    def topic(self, topic: Topic) -> SourcePage:
+    def _topic(self, topic: Topic) -> SourcePage:
         here = urls.topic(topic.id)
         document = topic.document(self.lang)
         at = topic.facts.suggested_at

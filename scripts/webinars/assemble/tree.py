@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,17 @@ import yaml
 
 from ..config import Config
 from ..content.catalogue import Catalogue
-from ..content.models import Page
+from ..content.models import Page, Topic, Webinar
 from ..languages import Language
 from . import urls
 from .messages import messages_for
 from ..fingerprints import Fingerprints
+from ..kept import read_kept, write_kept
 from .notebooks import NotebookSource, notebook_page
 from .pages import Origin, PageWriter
 
 SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue
+KEPT_PAGES = "kept-pages.pickle"  # beside the language's source tree: pages of the last run
 
 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
@@ -34,19 +35,19 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
                       fingerprints: Fingerprints | None = None) -> dict[str, Origin]:
     """Write the source tree of `language` into `dest`.
 
-    With `fingerprints`, a webinar page whose inputs (its folder, its topic's folder,
-    the folders of its series, and everything that is not content) are as at the last
-    run is taken from that run instead of rendered again.
+    With `fingerprints`, a webinar or topic page whose inputs (the content folders it
+    shows something of, see :func:`_page_key`, and everything that is not content) are
+    as at the last run is taken from that run instead of rendered again.
 
     Returns where each page's body comes from (file in `dest` -> origin), so that a
     problem the build finds can be reported in the author's file.
     """
     messages = messages_for(language, config.path("locales_dir"))
     writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
-    memo = dest.parent / "webinar-pages.pickle"
+    memo = dest.parent / KEPT_PAGES
     if fingerprints is not None:
-        writer.keys = lambda w: _webinar_key(catalogue, fingerprints, language.code, w)
-        writer.kept = _read_memo(memo)
+        writer.keys = lambda item: _page_key(catalogue, fingerprints, language.code, item)
+        writer.kept = read_kept(memo)
     pages = writer.all_pages() + [notebook_page(nb, messages, config.root, key) for nb in notebooks]
     titles = {urls.docname(p.url): (p.title, p.lang) for p in pages}
     toc = yaml.safe_load((config.root / "_toc.yml").read_text(encoding="utf-8"))
@@ -60,38 +61,40 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
         wanted[f"_locales/{language.sphinx_locale}/LC_MESSAGES/{SPHINX_DOMAIN}.po"] = po.read_text("utf-8")
     _sync(dest, wanted)
     if fingerprints is not None:
-        _write_memo(memo, writer.rendered)
+        write_kept(memo, writer.rendered)
     return {p.file: p.origin for p in pages if p.origin is not None}
 
 
-def _webinar_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, w) -> str | None:
-    """What a webinar's page is made from: its own folder, its topic's, those of its series
-    (titles, dates, parts, statuses of the other parts) and everything that is not content."""
-    folders = [f"webinars/{w.id}", f"topics/{w.facts.topic}"]
-    folders += [f"webinars/{other.id}" for other in catalogue.series(w.facts.topic)]
-    if any(folder not in fingerprints.folders for folder in folders):
-        return None
-    digest = hashlib.sha256(f"{lang}\0{fingerprints.rest}\0".encode())
+def _page_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, item: Webinar | Topic) -> str | None:
+    """What a webinar's or topic's page is made from: the content folders it shows something
+    of, and everything that is not content (`fingerprints.rest`).
+
+    A webinar page shows its own folder, its topic's and those of its series (titles, dates,
+    parts, statuses of the other parts). A topic page shows its own folder, its series', the
+    webinar whose feedback suggested it, and the topics it continues or that continue it
+    (with the number of webinars of each, hence their series' names). Which folders those
+    are is worked out from today's content, so a webinar or topic that joins or leaves a
+    series or a progression changes the key.
+    """
+    if isinstance(item, Webinar):
+        folders = [f"webinars/{item.id}", f"topics/{item.facts.topic}"]
+        folders += [f"webinars/{other.id}" for other in catalogue.series(item.facts.topic)]
+    else:
+        related = catalogue.builds_on_chain(item) + catalogue.continued_by(item)
+        folders = [f"topics/{item.id}"] + [f"webinars/{w.id}" for w in catalogue.series(item.id)]
+        if item.facts.suggested_at:
+            folders.append(f"webinars/{item.facts.suggested_at}")
+        folders += [f"topics/{topic.id}" for topic in related]
+        folders += [f"series/{topic.id}/{w.id}" for topic in related for w in catalogue.series(topic.id)]
+    digest = hashlib.sha256(f"{lang}\0{fingerprints.rest}\0{type(item).__name__}\0".encode())
     for folder in folders:
-        digest.update(f"{folder}\0{fingerprints.folders[folder]}\n".encode())
+        if folder.startswith("series/"):  # only counted: the name is enough
+            digest.update(f"{folder}\n".encode())
+        elif folder in fingerprints.folders:
+            digest.update(f"{folder}\0{fingerprints.folders[folder]}\n".encode())
+        else:
+            return None
     return digest.hexdigest()
-
-
-def _read_memo(path: Path) -> dict:
-    try:
-        with path.open("rb") as handle:
-            kept = pickle.load(handle)
-        return kept if isinstance(kept, dict) else {}
-    except Exception:  # noqa: BLE001 - missing, old or damaged: render everything
-        return {}
-
-
-def _write_memo(path: Path, rendered: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    with partial.open("wb") as handle:
-        pickle.dump(rendered, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    partial.replace(path)
 
 
 def book_config(config: Config, language: Language, _, nav: list[dict], cache: Path) -> dict[str, Any]:

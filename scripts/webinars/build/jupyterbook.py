@@ -33,6 +33,7 @@ PRELOAD = (
     "pydata_sphinx_theme", "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
     "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_thebe",
     "sphinx.ext.intersphinx", "nbclient", "jupyter_cache", "webinars.build.extension",
+    "sphinx_design.extension", "sphinx.ext.doctest", "sqlalchemy.dialects.sqlite", "packaging.specifiers",
     "webinars.tables",  # pandas, for the downloads written when the site is finished
 )
 
@@ -56,7 +57,9 @@ def preload(chinese: bool = False) -> None:
 
     With `chinese`, also load the word list that Sphinx's Chinese search splits text with.
     """
-    for name in PRELOAD:
+    from sphinx.application import builtin_extensions  # Sphinx loads them all in every build
+
+    for name in (*PRELOAD, *builtin_extensions):
         try:
             importlib.import_module(name)
         except ImportError:

@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ..config import Config
-from ..problems import Problems
+from ..problems import Problem, Problems
 from . import frontmatter
 from .catalogue import Catalogue
 from .models import SLUG_PATTERN, Document, Feedback, Page, Topic, TopicFacts, Translation, Webinar, WebinarFacts
@@ -43,12 +45,44 @@ _MISSING_HINTS = {
 }
 
 
-def load_content(config: Config, summary_names: set[str]) -> tuple[Catalogue, Problems]:
+@dataclass
+class FolderMemo:
+    """Content folders as the last run loaded them, to take instead of parsing them again.
+
+    `digests` gives each folder ("webinars/<id>") a digest of its files and of everything
+    else loading depends on (configuration, catalogues, this code); a folder is taken from
+    `kept` when its digest is the one recorded there, with the problems it had. `loaded`
+    is what this run loaded, to keep for the next one.
+    """
+
+    digests: dict[str, str]
+    kept: dict[str, tuple[str, Any, list[Problem]]] = field(default_factory=dict)
+    loaded: dict[str, tuple[str, Any, list[Problem]]] = field(default_factory=dict)
+
+    def load(self, name: str, problems: Problems, load: Callable[[], Any]):
+        digest = self.digests.get(name)
+        if digest is None:
+            return load()
+        kept = self.kept.get(name)
+        if kept is not None and kept[0] == digest:
+            found, result = kept[2], kept[1]
+            problems.items.extend(found)
+        else:
+            before = len(problems.items)
+            result = load()
+            found = problems.items[before:]
+        self.loaded[name] = (digest, result, found)
+        return result
+
+
+def load_content(config: Config, summary_names: set[str], memo: FolderMemo | None = None) -> tuple[Catalogue, Problems]:
     """Read every folder of ``content/``; return what loaded and every problem found.
 
     `summary_names` are the headings (case-folded) that mark a body's summary section,
-    in every language a page may be written in.
+    in every language a page may be written in. With `memo`, folders that did not
+    change since the last run are taken from it (see :class:`FolderMemo`).
     """
+    memo = memo if memo is not None else FolderMemo({})
     problems = Problems(config.root)
     catalogue = Catalogue()
     context = {"regions": config.settings.regions, "site_languages": config.settings.languages}
@@ -56,20 +90,28 @@ def load_content(config: Config, summary_names: set[str]) -> tuple[Catalogue, Pr
     topic_folders = _folders(content / "topics", problems)
     webinar_folders = _folders(content / "webinars", problems)
     for folder in topic_folders:
-        topic = _load_page(folder, TopicFacts, Topic, context, problems)
+        topic = memo.load(f"topics/{folder.name}", problems,
+                          lambda: _load_page(folder, TopicFacts, Topic, context, problems))
         if topic is not None:
             catalogue.topics[topic.id] = topic
     for folder in webinar_folders:
-        webinar = _load_page(folder, WebinarFacts, Webinar, context, problems)
+        webinar = memo.load(f"webinars/{folder.name}", problems,
+                            lambda: _load_webinar(folder, context, summary_names, problems))
         if webinar is not None:
-            webinar.files = {f.name: f.stat().st_size for f in folder.iterdir() if f.is_file()}
-            webinar.has_summary = _has_summary(webinar.original, summary_names)
-            webinar.feedback = _load_feedback(folder / FEEDBACK_FILE, problems)
             catalogue.webinars[webinar.id] = webinar
     # A folder that exists but failed to load was reported already: do not report links to it.
     existing = {f.name for f in topic_folders} | {f.name for f in webinar_folders}
     _check_links(catalogue, config, problems, existing)
     return catalogue, problems
+
+
+def _load_webinar(folder: Path, context: dict, summary_names: set[str], problems: Problems) -> Webinar | None:
+    webinar = _load_page(folder, WebinarFacts, Webinar, context, problems)
+    if webinar is not None:
+        webinar.files = {f.name: f.stat().st_size for f in folder.iterdir() if f.is_file()}
+        webinar.has_summary = _has_summary(webinar.original, summary_names)
+        webinar.feedback = _load_feedback(folder / FEEDBACK_FILE, problems)
+    return webinar
 
 
 def _folders(parent: Path, problems: Problems) -> list[Path]:

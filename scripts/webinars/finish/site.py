@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -46,19 +47,31 @@ _SKIP = {".buildinfo", ".doctrees"}
 
 def _mirror(source: Path, target: Path, previous: Path | None) -> None:
     """Copy `source` to `target`, linking files identical (size, time) to `previous`'s."""
-    for folder, dirs, files in os.walk(source):
-        dirs[:] = [d for d in dirs if d not in _SKIP]
-        relative = Path(folder).relative_to(source)
-        (target / relative).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            if name in _SKIP:
+    _mirror_folder(str(source), str(target), str(previous) if previous is not None else None)
+
+
+def _mirror_folder(source: str, target: str, previous: str | None) -> None:
+    # Plain strings and scandir: a language has thousands of folders (one per page).
+    os.makedirs(target, exist_ok=True)
+    with os.scandir(source) as entries:
+        for entry in entries:
+            if entry.name in _SKIP:
                 continue
-            origin, copy = Path(folder) / name, target / relative / name
-            old = previous / relative / name if previous is not None else None
-            if old is not None and _same(origin, old):
-                os.link(old, copy)
-            else:
-                shutil.copy2(origin, copy)
+            copy = os.path.join(target, entry.name)
+            old = os.path.join(previous, entry.name) if previous is not None else None
+            if entry.is_dir(follow_symlinks=False):
+                _mirror_folder(entry.path, copy, old)
+                continue
+            if old is not None:
+                try:
+                    mine, theirs = entry.stat(), os.stat(old)
+                except FileNotFoundError:
+                    pass
+                else:
+                    if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
+                        os.link(old, copy)
+                        continue
+            shutil.copy2(entry.path, copy)
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -106,12 +119,24 @@ def root_page(config: Config) -> str:
 
 
 def publish(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with two renames; the old site is kept until then."""
+    """Replace `output` by `staging` with two renames; the old site is kept until then.
+
+    The replaced site is left beside the new one (``<output>.old``) and removed by the
+    next build, while that build works (see :func:`clear_retired`).
+    """
     retired = output.with_name(output.name + ".old")
     if retired.exists():
         shutil.rmtree(retired)
     if output.exists():
         output.rename(retired)
     staging.rename(output)
-    if retired.exists():
-        shutil.rmtree(retired)
+
+
+def clear_retired(output: Path) -> subprocess.Popen | None:
+    """Start removing what the last build left beside `output` (the site it replaced, an
+    unfinished staging tree); wait for the returned process before publishing."""
+    leftovers = [str(path) for path in (output.with_name(output.name + ".old"), output.with_name(output.name + ".new"))
+                 if path.exists()]
+    if not leftovers:
+        return None
+    return subprocess.Popen(["rm", "-rf", "--", *leftovers], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
