@@ -33,6 +33,7 @@ PRELOAD = (
     "pydata_sphinx_theme", "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
     "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_thebe",
     "sphinx.ext.intersphinx", "nbclient", "jupyter_cache", "webinars.build.extension",
+    "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru", "sphinx.search.zh",
     "sphinx_design.extension", "sphinx.ext.doctest", "sqlalchemy.dialects.sqlite", "packaging.specifiers",
     "webinars.tables",  # pandas, for the downloads written when the site is finished
 )
