@@ -76,6 +76,7 @@ def _page_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, item:
     are is worked out from today's content, so a webinar or topic that joins or leaves a
     series or a progression changes the key.
     """
+    counted: list[str] = []  # webinars only counted on the page: their names are enough
     if isinstance(item, Webinar):
         folders = [f"webinars/{item.id}", f"topics/{item.facts.topic}"]
         folders += [f"webinars/{other.id}" for other in catalogue.series(item.facts.topic)]
@@ -85,15 +86,13 @@ def _page_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, item:
         if item.facts.suggested_at:
             folders.append(f"webinars/{item.facts.suggested_at}")
         folders += [f"topics/{topic.id}" for topic in related]
-        folders += [f"series/{topic.id}/{w.id}" for topic in related for w in catalogue.series(topic.id)]
+        counted = [f"{topic.id}/{w.id}" for topic in related for w in catalogue.series(topic.id)]
+    if any(folder not in fingerprints.folders for folder in folders):
+        return None
     digest = hashlib.sha256(f"{lang}\0{fingerprints.rest}\0{type(item).__name__}\0".encode())
     for folder in folders:
-        if folder.startswith("series/"):  # only counted: the name is enough
-            digest.update(f"{folder}\n".encode())
-        elif folder in fingerprints.folders:
-            digest.update(f"{folder}\0{fingerprints.folders[folder]}\n".encode())
-        else:
-            return None
+        digest.update(f"{folder}\0{fingerprints.folders[folder]}\n".encode())
+    digest.update("\n".join(counted).encode())
     return digest.hexdigest()
 
 
