@@ -85,6 +85,20 @@ def test_notebooks_run_ahead_in_shared_kernels_so_sphinx_executes_none(built_min
         assert len(records) == 2 and all(r.data.get("executed_by") == EXECUTED_BY for r in records), lang
 
 
+def test_a_site_given_by_a_relative_path_has_its_notebooks_run_ahead_too(mini: Path, monkeypatch) -> None:
+    """The kernels move from one notebook's folder to the next: with a relative root they
+    once lost their way after the first notebook, and Sphinx ran the others itself."""
+    from jupyter_cache import get_cache
+
+    from webinars.build.kernels import EXECUTED_BY
+
+    monkeypatch.chdir(mini.parent)
+    build_site(Path(mini.name))
+    for lang in ("en", "ar", "zh"):
+        records = get_cache(mini / "_build/work" / lang / "jupyter_cache").list_cache_records()
+        assert len(records) == 2 and all(r.data.get("executed_by") == EXECUTED_BY for r in records), lang
+
+
 def test_notebooks_run_by_myst_nb_itself_give_the_same_pages(built_mini: Path, mini: Path, monkeypatch) -> None:
     """Running ahead is only a shortcut: without it (myst-nb executes), the pages are the same."""
     from jupyter_cache import get_cache

@@ -79,6 +79,8 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    # Absolute: the notebooks' kernels move from one notebook's folder to the next.
+    root = Path(root).resolve()
     config = load_config(root)
     fingerprints = content_fingerprints(config, config.path("notebooks_dir"))
     key = fingerprints.key
