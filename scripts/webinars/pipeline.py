@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,8 +107,9 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Repo
             clearing.wait()
 
 
-def _build(root: Path, config: Config, fingerprints, inputs: tuple[Path, ...], stamp: str, jobs: int | None,
-           fresh: bool, timings: dict[str, float], started: float, clearing) -> Report:
+def _build(root: Path, config: Config, fingerprints: Fingerprints, inputs: tuple[Path, ...], stamp: str,
+           jobs: int | None, fresh: bool, timings: dict[str, float], started: float,
+           clearing: subprocess.Popen | None) -> Report:
     """Everything after the decision that the site must be built again."""
     from .build.jupyterbook import build_languages, preload
     from .finish.site import finish_site, publish

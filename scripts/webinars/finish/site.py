@@ -139,4 +139,5 @@ def clear_retired(output: Path) -> subprocess.Popen | None:
                  if path.exists()]
     if not leftovers:
         return None
-    return subprocess.Popen(["rm", "-rf", "--", *leftovers], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    return subprocess.Popen(["rm", "-rf", "--", *leftovers], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # nothing of it on the user's terminal
