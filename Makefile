@@ -6,13 +6,16 @@ READY  := $(VENV)/.ready
 # apt-get as root, else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site check test messages system-packages clean
+.PHONY: site check preview test messages system-packages clean
 
 site: $(READY)  ## build the site into _build/site
 	$(BIN)/webinars build
 
 check: $(READY)  ## validate content/ and list every problem
 	$(BIN)/webinars check
+
+preview: $(READY)  ## build, serve at http://127.0.0.1:8000/ and build again whenever a file changes
+	$(BIN)/webinars preview
 
 test: $(READY) system-packages  ## the whole test suite, browser tests included
 	$(BIN)/python -m pytest

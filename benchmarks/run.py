@@ -7,6 +7,9 @@ For each size N it generates a corpus (benchmarks/corpus.py) and measures:
   (b) our clean build of all languages;
   (c) our rebuild after adding one webinar, and whether its output equals a clean build's;
   (d) our rebuild with nothing changed: notebooks executed, pages rewritten;
+  (p) the rebuild after adding one more webinar while `webinars preview` runs (the staff's
+      loop: kernels and imports kept warm), as the preview reports it, the time from the file
+      written to the site published, and whether that site equals a clean build's;
   (e) peak memory of the whole process tree (sampled).
 """
 
@@ -31,30 +34,73 @@ import corpus  # noqa: E402
 BIN = Path(sys.executable).parent
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Seconds and peak resident memory (bytes) of a command and all its children."""
-    started = time.perf_counter()
-    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak, done = 0, threading.Event()
+class PeakMemory:
+    """Samples the resident memory of a process and all its children until stopped."""
 
-    def sample() -> None:
-        nonlocal peak
-        while not done.is_set():
+    def __init__(self, process: psutil.Popen) -> None:
+        self.process, self.peak, self._done = process, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
             try:
-                tree = [process, *process.children(recursive=True)]
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                tree = [self.process, *self.process.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in tree if p.is_running()))
             except psutil.Error:
                 pass
             time.sleep(0.2)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    def stop(self) -> int:
+        self._done.set()
+        self._thread.join()
+        return self.peak
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Seconds and peak resident memory (bytes) of a command and all its children."""
+    started = time.perf_counter()
+    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    memory = PeakMemory(process)
     _, err = process.communicate()
-    done.set()
-    sampler.join()
+    peak = memory.stop()
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{err.decode()[-3000:]}")
     return time.perf_counter() - started, peak
+
+
+_BUILT = re.compile(r"\] (?:built in (?P<seconds>[0-9.]+) s|up to date)")
+
+
+def preview_rebuild(root: Path, name: str) -> tuple[float, float, int]:
+    """Start `webinars preview` on `root`, let it build and warm up, add webinar `name`;
+    return (the rebuild's time as the preview reports it, seconds from the file written
+    to the site published, peak memory)."""
+    process = psutil.Popen([str(BIN / "webinars"), "--root", str(root), "preview", "--port", "0"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    memory = PeakMemory(process)
+
+    def next_build() -> re.Match:
+        for line in process.stdout:
+            found = _BUILT.search(line)
+            if found:
+                return found
+            if "problem(s) found" in line or "the build stopped" in line:
+                break
+        process.kill()
+        raise SystemExit(f"webinars preview failed on {root} (see its output above)")
+
+    try:
+        next_build()
+        time.sleep(10)  # its kernels start once the first build is done
+        written = time.perf_counter()
+        add_webinar(root, name)
+        seconds = float(next_build().group("seconds"))
+        latency = time.perf_counter() - written
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    return seconds, latency, memory.stop()
 
 
 def plain_book(source: Path, dest: Path) -> None:
@@ -100,9 +146,9 @@ def differing(a: Path, b: Path) -> list[str]:
     return sorted(found)
 
 
-def add_webinar(root: Path) -> None:
+def add_webinar(root: Path, name: str = "added") -> None:
     topic = sorted((root / "content" / "topics").glob("topic-*"))[-1].name
-    folder = root / "content" / "webinars" / f"2026-11-23-{topic}-added"
+    folder = root / "content" / "webinars" / f"2026-11-23-{topic}-{name}"
     folder.mkdir(parents=True)
     (folder / "index.md").write_text(
         f"---\ntitle: An added webinar\nlang: en\ndate: 2026-11-23\nstatus: held\ntopic: {topic}\n"
@@ -133,7 +179,12 @@ def measure(n: int, base: Path, plain_build: bool = True) -> dict:
     after = page_stamps(ours)
     row["rewritten"] = sum(1 for p, t in after.items() if stamps.get(p) != t)
     row["pages"] = len(after)
-    row["peak"] = max(peak_b, peak_c, peak_d)
+    row["p"], row["p_latency"], peak_p = preview_rebuild(ours, "previewed")
+    shutil.rmtree(clean)
+    shutil.copytree(ours, clean, ignore=shutil.ignore_patterns("_build"))
+    timed([*webinars, str(clean), "build"])
+    row["p_diff"] = differing(ours / "_build" / "site", clean / "_build" / "site")
+    row["peak"] = max(peak_b, peak_c, peak_d, peak_p)
     return row
 
 
@@ -149,18 +200,23 @@ def main() -> None:
         print(f"measuring {n} webinars ...", file=sys.stderr, flush=True)
         rows.append(measure(n, args.dir, plain_build=not args.no_plain))
     print(f"{'webinars':>8} {'(a) plain':>10} {'(b) clean':>10} {'b/a':>5} {'(c) +1':>8} {'c/b':>5} "
-          f"{'c = clean':>9} {'(d) same':>9} {'d/a':>5} {'nb run':>6} {'rewritten':>9} {'peak MiB':>8} {'s/page b':>8}")
+          f"{'c = clean':>9} {'(d) same':>9} {'d/a':>5} {'nb run':>6} {'rewritten':>9} {'(p) +1':>7} {'p/b':>5} "
+          f"{'p = clean':>9} {'saved→seen':>10} {'peak MiB':>8} {'s/page b':>8}")
     for r in rows:
         same = "yes" if not r["diff"] else f"no ({len(r['diff'])})"
+        p_same = "yes" if not r["p_diff"] else f"no ({len(r['p_diff'])})"
         a = f"{r['a']:>9.1f}s" if r["a"] else f"{'-':>10}"
         ba = f"{r['b'] / r['a']:>5.2f}" if r["a"] else f"{'-':>5}"
         da = f"{r['d'] / r['a']:>5.2f}" if r["a"] else f"{'-':>5}"
         print(f"{r['n']:>8} {a} {r['b']:>9.1f}s {ba} {r['c']:>7.1f}s "
               f"{r['c'] / r['b']:>5.2f} {same:>9} {r['d']:>8.1f}s {da} {r['executed']:>6} "
-              f"{r['rewritten']:>9} {r['peak'] / 2**20:>8.0f} {r['b'] / r['n']:>8.3f}")
+              f"{r['rewritten']:>9} {r['p']:>6.1f}s {r['p'] / r['b']:>5.2f} {p_same:>9} {r['p_latency']:>9.1f}s "
+              f"{r['peak'] / 2**20:>8.0f} {r['b'] / r['n']:>8.3f}")
     for r in rows:
         if r["diff"]:
             print(f"{r['n']}: differs from a clean build: {', '.join(r['diff'][:10])}")
+        if r["p_diff"]:
+            print(f"{r['n']}: the preview's site differs from a clean build: {', '.join(r['p_diff'][:10])}")
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         print(f"seconds per webinar (b): {first['b'] / first['n']:.3f} at {first['n']}, "

@@ -1,4 +1,4 @@
-"""The ``webinars`` command: ``webinars check`` and ``webinars build``."""
+"""The ``webinars`` command: ``webinars check``, ``webinars build`` and ``webinars preview``."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="validate, then build the site into _build/site")
     build.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
     build.add_argument("--fresh", action="store_true", help="ignore what earlier builds saved")
+    preview = commands.add_parser("preview", help="build, serve on this machine, build again when a file changes")
+    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    preview.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
@@ -27,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
             _print(warnings)
             print(f"content is valid: {len(catalogue.webinars)} webinars, {len(catalogue.topics)} topics")
             return 0
+        if args.command == "preview":
+            from .preview import run
+
+            return run(root, port=args.port, jobs=args.jobs)
         from .pipeline import build_site
 
         report = build_site(root, jobs=args.jobs, fresh=args.fresh)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import re
 import subprocess
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assemble.messages import heading_names, messages_for
 from .assemble.notebooks import load_notebooks, notebook_page
@@ -22,6 +25,9 @@ from .content.catalogue import Catalogue
 from .content.loader import FolderMemo, load_content, load_pages
 from .problems import InvalidInput, Problem
 
+if TYPE_CHECKING:
+    from .build.kernels import KernelPool
+
 # "/path/to/src/webinars/x/index.md:12: WARNING: message" as Sphinx writes it
 _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: )?(?P<level>WARNING|ERROR|CRITICAL): (?P<text>.*)$")
 
@@ -30,6 +36,7 @@ _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: 
 # and the notebooks whose results the execution caches hold.
 SITE_STAMP, NOTEBOOKS_STAMP = "site.stamp", "notebooks.stamp"
 LOADED_FOLDERS = "loaded-folders.pickle"  # content folders as the last build loaded them
+BUILD_LOCK = "build.lock"  # held while a build of the site runs
 
 
 @dataclass
@@ -73,109 +80,155 @@ def _changed(memo: FolderMemo) -> bool:
         memo.kept[name][0] != digest for name, (digest, _, _) in memo.loaded.items())
 
 
-def build_site(root: Path, jobs: int | None = None, fresh: bool = False) -> Report:
-    """Build the site into ``_build/site``; the previous site stays if anything fails."""
+def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels: KernelPool | None = None,
+               wait: bool = False) -> Report:
+    """Build the site into ``_build/site``; the previous site stays if anything fails.
+
+    With `kernels`, the notebooks run in kernels kept from earlier builds (``webinars preview``).
+    One build of a site runs at a time: another one is refused, or with `wait` waited for.
+    """
+    root = Path(root).resolve()  # absolute: the notebooks' kernels move from folder to folder
+    config = load_config(root)
+    with _one_build_at_a_time(config.path("work_dir"), wait):
+        return _build_site(root, config, jobs, fresh, kernels)
+
+
+@contextmanager
+def _one_build_at_a_time(work: Path, wait: bool):
+    work.mkdir(parents=True, exist_ok=True)
+    with (work / BUILD_LOCK).open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise InvalidInput([Problem(str(work), None, "", (
+                "another build of this site is running (`webinars preview`, or `make site` in another "
+                "terminal); wait until it is done, or stop it, and build again"))]) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kernels: KernelPool | None) -> Report:
     from .build.jupyterbook import shared_fingerprint
     from .finish.site import clear_retired
 
-    timings: dict[str, float] = {}
     started = time.perf_counter()
-    # Absolute: the notebooks' kernels move from one notebook's folder to the next.
-    root = Path(root).resolve()
-    config = load_config(root)
     fingerprints = content_fingerprints(config, config.path("notebooks_dir"))
-    key = fingerprints.key
     package = Path(__file__).resolve().parent
     inputs = (config.path("templates_dir"), config.path("static_dir"), package)
     output, work = config.path("output_dir"), config.path("work_dir")
-    site_stamp = work / SITE_STAMP
-    stamp = "\n".join([key, shared_fingerprint(inputs), (root / "_toc.yml").read_bytes().hex()])
-    if not fresh and site_stamp.is_file() and site_stamp.read_text() == stamp and (output / "index.html").is_file():
+    stamp = "\n".join([fingerprints.key, shared_fingerprint(inputs), (root / "_toc.yml").read_bytes().hex()])
+    run = _Run(root, config, fingerprints, inputs, stamp, jobs, fresh, kernels, started)
+    if not fresh and (work / SITE_STAMP).is_file() and (work / SITE_STAMP).read_text() == stamp \
+            and (output / "index.html").is_file():
         # Nothing the site is made from changed since it was published: check the content
         # again (its warnings are worth repeating) and keep the site as it is.
         _config, catalogue, _pages, _notebooks, warnings = _load(root, fingerprints)
-        timings["load"] = time.perf_counter() - started
-        timings.update({f"build {language.code}": 0.0 for language in config.languages})
-        timings["total"] = time.perf_counter() - started
-        return Report(catalogue, warnings, timings, output)
-    site_stamp.unlink(missing_ok=True)
-    clearing = clear_retired(output)  # the site the last build replaced goes while this one works
+        run.timings["load"] = time.perf_counter() - started
+        run.timings.update({f"build {language.code}": 0.0 for language in config.languages})
+        run.timings["total"] = time.perf_counter() - started
+        return Report(catalogue, warnings, run.timings, output)
+    (work / SITE_STAMP).unlink(missing_ok=True)
+    run.clearing = clear_retired(output)  # the site the last build replaced goes while this one works
     try:
-        return _build(root, config, fingerprints, inputs, stamp, jobs, fresh, timings, started, clearing)
+        return run.build()
     finally:
-        if clearing is not None:
-            clearing.wait()
+        if run.clearing is not None:
+            run.clearing.wait()
 
 
-def _build(root: Path, config: Config, fingerprints: Fingerprints, inputs: tuple[Path, ...], stamp: str,
-           jobs: int | None, fresh: bool, timings: dict[str, float], started: float,
-           clearing: subprocess.Popen | None) -> Report:
-    """Everything after the decision that the site must be built again."""
-    from .build.jupyterbook import build_languages, preload
-    from .finish.site import finish_site, publish
+@dataclass
+class _Run:
+    """One build, from the decision that the site must be built again."""
 
-    key = fingerprints.key
-    output, work = config.path("output_dir"), config.path("work_dir")
-    site_stamp = work / SITE_STAMP
-    trees = {language.code: work / language.code / "src" for language in config.languages}
-    (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)
-    kernels, notebook_jobs, notebooks_stamp = _start_notebooks(config, key, trees, jobs)
-    executed: dict[str, list] = {}
-    try:
-        config, catalogue, pages, notebooks, warnings = _load(root, fingerprints)
+    root: Path
+    config: Config
+    fingerprints: Fingerprints
+    inputs: tuple[Path, ...]  # what every language's pages depend on besides their sources
+    stamp: str  # written beside the site once it is published
+    jobs: int | None
+    fresh: bool
+    pool: KernelPool | None  # kernels kept between builds, if any
+    started: float
+    timings: dict[str, float] = field(default_factory=dict)
+    clearing: subprocess.Popen | None = None  # the removal of the site the last build replaced
+
+    def build(self) -> Report:
+        from .build.jupyterbook import build_languages
+        from .finish.site import finish_site, publish
+
+        config, timings = self.config, self.timings
+        output, work = config.path("output_dir"), config.path("work_dir")
+        trees = {language.code: work / language.code / "src" for language in config.languages}
+        (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)
+        catalogue, pages, notebooks, warnings, executed, notebooks_stamp = self._load_and_run_notebooks(trees)
         names = heading_names(config.languages, config.path("locales_dir"))
-        save_snapshot(config, key, catalogue, pages)
-        timings["load"] = time.perf_counter() - started
+        prewarm(config)
+        key, fingerprints, fresh = self.fingerprints.key, self.fingerprints, self.fresh
+
+        def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
+            """Runs in the language's own process: write its source tree, keep its notebooks' results."""
+            if fresh:
+                (work / lang / KEPT_PAGES).unlink(missing_ok=True)  # render every page
+            if executed.get(lang):
+                from .build.kernels import store
+
+                store(executed[lang])
+            origins = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
+                                        notebooks, key, fingerprints)
+            return trees[lang], work / lang / "html", work / lang / "doctrees", origins
+
         mark = time.perf_counter()
-        # Some notebook changed (or its content did): run them all, while this process
-        # imports what the languages' builds need.
-        running = kernels.start_run(notebook_jobs, _myst_extensions(config)) if kernels is not None else None
-        preload(chinese=any(language.code.startswith("zh") for language in config.languages))
-        for result in running.result() if running is not None else ():
-            executed.setdefault(result[0].lang, []).append(result)
-        timings["notebooks"] = time.perf_counter() - mark
-    finally:
-        if kernels is not None:
-            kernels.close()
-    prewarm(config)
+        # The languages that took longest last time start first: the cores finish together.
+        last = _last_timings(work)
+        order = sorted(trees, key=lambda lang: -last.get(f"build {lang}", 0.0))
+        results = sorted(build_languages(order, prepare, jobs=self.jobs, fresh=fresh, inputs=self.inputs),
+                         key=lambda r: list(trees).index(r.lang))
+        timings["build"] = time.perf_counter() - mark
+        timings.update({f"build {r.lang}": r.seconds for r in results})
+        failed = [r for r in results if not r.ok]
+        if failed:
+            raise InvalidInput(build_problems(failed, trees, {r.lang: r.origins for r in results}, config.root))
+        html = {lang: work / lang / "html" for lang in trees}
 
-    def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
-        """Runs in the language's own process: write its source tree, keep its notebooks' results."""
-        if fresh:
-            (work / lang / KEPT_PAGES).unlink(missing_ok=True)  # render every page
-        if executed.get(lang):
-            from .build.kernels import store
+        mark = time.perf_counter()
+        if self.clearing is not None:
+            self.clearing.wait()
+        staging = finish_site(config, catalogue, html, output.with_name(output.name + ".new"),
+                              published=output if output.is_dir() else None)
+        publish(staging, output)
+        (work / SITE_STAMP).write_text(self.stamp)
+        (work / NOTEBOOKS_STAMP).write_text(notebooks_stamp)
+        timings["finish"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - self.started
+        (work / "timings.json").write_text(json.dumps(timings, indent=1))
+        return Report(catalogue, warnings, timings, output)
 
-            store(executed[lang])
-        origins = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
-                                    notebooks, key, fingerprints)
-        return trees[lang], work / lang / "html", work / lang / "doctrees", origins
+    def _load_and_run_notebooks(self, trees: dict[str, Path]):
+        """Load the content while kernels start; run the notebooks that must run while this
+        process imports what the languages' builds need."""
+        from .build.jupyterbook import preload
 
-    mark = time.perf_counter()
-    # The languages that took longest last time start first: the cores finish together.
-    last = _last_timings(work)
-    order = sorted(trees, key=lambda lang: -last.get(f"build {lang}", 0.0))
-    results = sorted(build_languages(order, prepare, jobs=jobs, fresh=fresh, inputs=inputs),
-                     key=lambda r: list(trees).index(r.lang))
-    timings["build"] = time.perf_counter() - mark
-    timings.update({f"build {r.lang}": r.seconds for r in results})
-    failed = [r for r in results if not r.ok]
-    if failed:
-        raise InvalidInput(build_problems(failed, trees, {r.lang: r.origins for r in results}, config.root))
-    html = {lang: work / lang / "html" for lang in trees}
-
-    mark = time.perf_counter()
-    if clearing is not None:
-        clearing.wait()
-    staging = finish_site(config, catalogue, html, output.with_name(output.name + ".new"),
-                          published=output if output.is_dir() else None)
-    publish(staging, output)
-    site_stamp.write_text(stamp)
-    (work / NOTEBOOKS_STAMP).write_text(notebooks_stamp)
-    timings["finish"] = time.perf_counter() - mark
-    timings["total"] = time.perf_counter() - started
-    (work / "timings.json").write_text(json.dumps(timings, indent=1))
-    return Report(catalogue, warnings, timings, output)
+        config, timings = self.config, self.timings
+        kernels, notebook_jobs, notebooks_stamp = _start_notebooks(config, self.fingerprints.key, trees, self.jobs,
+                                                                   self.pool)
+        executed: dict[str, list] = {}
+        try:
+            config, catalogue, pages, notebooks, warnings = _load(self.root, self.fingerprints)
+            save_snapshot(config, self.fingerprints.key, catalogue, pages)
+            timings["load"] = time.perf_counter() - self.started
+            mark = time.perf_counter()
+            running = kernels.start_run(notebook_jobs, _myst_extensions(config)) if kernels is not None else None
+            preload(chinese=any(language.code.startswith("zh") for language in config.languages))
+            for result in running.result() if running is not None else ():
+                executed.setdefault(result[0].lang, []).append(result)
+            timings["notebooks"] = time.perf_counter() - mark
+        finally:
+            if kernels is not None and self.pool is None:
+                kernels.close()
+        self.config = config
+        return catalogue, pages, notebooks, warnings, executed, notebooks_stamp
 
 
 def prewarm(config: Config) -> None:
@@ -199,7 +252,8 @@ def _myst_extensions(config: Config) -> list[str]:
     return list((config.book.get("parse") or {}).get("myst_enable_extensions") or ())
 
 
-def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int | None):
+def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int | None,
+                     pool: KernelPool | None = None):
     """Start kernels for the notebooks, unless their caches hold results for exactly these
     notebooks already (as recorded after the last good build).
 
@@ -224,10 +278,27 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
     marker = config.path("work_dir") / NOTEBOOKS_STAMP
     if not wanted or (marker.is_file() and marker.read_text() == stamp):
         return None, [], stamp
+    settings = _kernel_settings(config, len(wanted), jobs)
+    return (pool.kernels(*settings) if pool is not None else Kernels(*settings)), wanted, stamp
+
+
+def _kernel_settings(config: Config, notebooks: int, jobs: int | None) -> tuple[int, Path, int, Path]:
+    """How many kernels run `notebooks` notebooks, where, their time limit per cell, their log."""
     timeout = int((config.book.get("execute") or {}).get("timeout", 120))
     config.path("work_dir").mkdir(parents=True, exist_ok=True)
-    count = min(len(wanted), jobs or os.cpu_count() or 1)
-    return Kernels(count, config.root, timeout, config.path("work_dir") / "kernels.log"), wanted, stamp
+    count = min(notebooks, jobs or os.cpu_count() or 1)
+    return count, config.root, timeout, config.path("work_dir") / "kernels.log"
+
+
+def warm_kernels(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
+    """Start the kernels the next build of the site at `root` will run its notebooks in, in
+    the background (``webinars preview``, so that a change waits for no kernel)."""
+    from .problems import Problems
+
+    config = load_config(Path(root).resolve())
+    found = load_notebooks(config.path("notebooks_dir"), Problems(config.root))
+    if found:
+        pool.kernels(*_kernel_settings(config, len(found) * len(config.languages), jobs))
 
 
 def build_problems(failed, trees: dict[str, Path], origins: dict[str, dict], root: Path | None = None) -> list[Problem]:

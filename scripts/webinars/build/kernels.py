@@ -52,6 +52,7 @@ class Kernels:
     """`count` Python kernels, started at once in the background, that run notebooks in turn."""
 
     def __init__(self, count: int, cwd: Path, timeout: int = 120, log: Path | None = None) -> None:
+        self.count, self.cwd = count, cwd
         self.timeout = timeout
         self.log = log
         self._loop = asyncio.new_event_loop()
@@ -124,6 +125,21 @@ class Kernels:
         await asyncio.gather(*(work(manager, client) for manager, client in kernels))
         return done
 
+    def usable(self) -> bool:
+        """True while every kernel started (or is still starting) and none has stopped since."""
+        if not self._started.done():
+            return True
+        if self._started.exception() is not None or len(self._started.result()) < self.count:
+            return False
+
+        async def check() -> bool:
+            return all([await manager.is_alive() for manager, _client in self._started.result()])
+
+        try:
+            return asyncio.run_coroutine_threadsafe(check(), self._loop).result(timeout=10)
+        except Exception:  # noqa: BLE001 - a kernel that cannot say is not trusted with the next build
+            return False
+
     def close(self) -> None:
         async def stop() -> None:
             kernels = await asyncio.wrap_future(self._started)
@@ -158,3 +174,25 @@ def store(results: list[tuple[NotebookJob, object, float]]) -> None:
         for old in cache.list_cache_records():
             if old.uri == str(job.path) and old.pk != record.pk:
                 cache.remove_cache(old.pk)
+
+
+class KernelPool:
+    """Kernels kept from one build to the next (``webinars preview``): a rebuild pays for
+    neither starting them nor their imports. A kernel that stopped is replaced."""
+
+    def __init__(self) -> None:
+        self._kernels: Kernels | None = None
+
+    def kernels(self, count: int, cwd: Path, timeout: int, log: Path | None) -> Kernels:
+        kept = self._kernels
+        if kept is not None and (kept.count, kept.cwd, kept.log) == (count, cwd, log) and kept.usable():
+            kept.timeout = timeout
+            return kept
+        self.close()
+        self._kernels = Kernels(count, cwd, timeout, log)
+        return self._kernels
+
+    def close(self) -> None:
+        if self._kernels is not None:
+            self._kernels.close()
+            self._kernels = None

@@ -1,0 +1,173 @@
+"""``webinars preview``: the site served on this machine, built again whenever its sources change.
+
+For staff writing a webinar's folder: save a file, reload the page in the browser.
+Each build is exactly the build of ``webinars build`` (same checks, same site in
+``_build/site``), but this process keeps between builds what a build otherwise
+pays for at every start: the imports of Jupyter Book, Sphinx and pandas, and the
+kernels that run the notebooks, warmed up. Content with problems is reported
+and the last good site stays served.
+
+It serves on 127.0.0.1 only, and stops with Ctrl+C, its terminal, or a SIGTERM,
+taking its kernels with it. When the build's own code changes it starts itself
+again, so that it never builds with code older than what is on disk.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .build.kernels import KernelPool
+from .config import load_config
+from .fingerprints import stat_digest
+from .pipeline import Report, build_site, warm_kernels
+from .problems import InvalidInput
+
+# What a build reads, besides the configuration and the table of contents.
+WATCHED = ("content_dir", "pages_dir", "notebooks_dir", "locales_dir", "templates_dir", "static_dir")
+PACKAGE = Path(__file__).resolve().parent
+
+
+class Preview:
+    """Builds of one site in this process, with its kernels kept warm between them."""
+
+    def __init__(self, root: Path, jobs: int | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.jobs = jobs
+        self.pool = KernelPool()
+        self.code = stat_digest((PACKAGE,))
+
+    def watched(self) -> list[Path]:
+        """The configuration, the table of contents and the folders a build reads, and our code."""
+        paths = [self.root / "_config.yml", self.root / "_toc.yml", PACKAGE]
+        try:
+            config = load_config(self.root)
+        except InvalidInput:
+            pass  # the build says what is wrong with the configuration
+        else:
+            paths += [config.path(name) for name in WATCHED]
+        return [path for path in dict.fromkeys(paths) if path.exists()]
+
+    def code_changed(self) -> bool:
+        return stat_digest((PACKAGE,)) != self.code
+
+    def build(self) -> Report:
+        try:
+            return build_site(self.root, jobs=self.jobs, kernels=self.pool, wait=True)
+        finally:
+            try:
+                warm_kernels(self.root, self.pool, self.jobs)  # for the next build, while nothing changes
+            except InvalidInput:
+                pass  # the configuration is wrong: the build said so
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """The site's files, never cached by the browser: a reload shows the last build."""
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, *args) -> None:
+        pass  # the terminal shows the builds, not every request
+
+
+class _Restart(Exception):
+    """The build's code changed on disk: start this command again."""
+
+
+def serve(site: Path, port: int) -> http.server.ThreadingHTTPServer:
+    """Serve `site` on 127.0.0.1:`port` (0: any free port) in a background thread.
+
+    The folder is looked up at each request: a build replaces it whole when it publishes.
+    """
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Handler, directory=str(site)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
+    return server
+
+
+def run(root: Path, port: int = 8000, jobs: int | None = None,
+        say: Callable[[str], None] = functools.partial(print, flush=True)) -> int:
+    """Build, serve, and build again after every change until stopped. Returns an exit code."""
+    preview = Preview(root, jobs)
+    try:
+        site = load_config(preview.root).path("output_dir")
+    except InvalidInput as failure:
+        _report(failure, say)
+        return 1
+    try:
+        server = serve(site, port)
+    except OSError as error:
+        say(f"cannot serve on port {port}: {error.strerror}; choose another with --port")
+        return 1
+    for name in ("SIGTERM", "SIGHUP"):  # a closed terminal stops the kernels too
+        signal.signal(getattr(signal, name), _stop)
+    say(f"previewing {preview.root} at http://127.0.0.1:{server.server_address[1]}/ "
+        "(rebuilt when a file changes; Ctrl+C stops)")
+    restart = False
+    try:
+        _watch(preview, say)
+    except KeyboardInterrupt:
+        say("preview stopped")
+    except _Restart:
+        restart = True
+    finally:
+        server.shutdown()
+        server.server_close()
+        preview.close()
+    if restart:
+        say("the build's code changed: starting again")
+        os.execv(sys.executable, [sys.executable, "-m", "webinars", *sys.argv[1:]])
+    return 0
+
+
+def _stop(_signal, _frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _watch(preview: Preview, say: Callable[[str], None]) -> None:
+    """Build now, then after every burst of changes (an editor saving several files is one)."""
+    from watchfiles import watch
+
+    _build(preview, say)
+    # Changes made while a build runs are kept and start the next one at once.
+    for _changes in watch(*preview.watched(), debounce=1000, step=100):
+        if preview.code_changed():
+            raise _Restart
+        _build(preview, say)
+
+
+def _build(preview: Preview, say: Callable[[str], None]) -> None:
+    try:
+        report = preview.build()
+    except InvalidInput as failure:
+        _report(failure, say)
+        say(f"[{time.strftime('%H:%M:%S')}] not built: the site served is the last good one; fix the problems above and save")
+        return
+    except Exception as error:  # noqa: BLE001 - a defect of ours: say so, keep serving the last site
+        say(f"[{time.strftime('%H:%M:%S')}] the build stopped: {type(error).__name__}: {error}; the site served is the last good one")
+        return
+    for warning in report.warnings:
+        say(str(warning))
+    stamp = time.strftime("%H:%M:%S")
+    if "build" not in report.timings:
+        say(f"[{stamp}] up to date (checked in {report.timings['total']:.1f} s)")
+    else:
+        say(f"[{stamp}] built in {report.timings['total']:.1f} s")
+
+
+def _report(failure: InvalidInput, say: Callable[[str], None]) -> None:
+    for problem in failure.problems:
+        say(str(problem))
+    say(f"{len(failure.problems)} problem(s) found")
