@@ -14,8 +14,9 @@ site: $(READY)  ## build the site into _build/site
 check: $(READY)  ## validate content/ and list every problem
 	$(BIN)/webinars check
 
-preview: $(READY)  ## build, serve at http://127.0.0.1:8000/ and build again whenever a file changes
-	$(BIN)/webinars preview
+PORT ?= 8000
+preview: $(READY)  ## build, serve at http://127.0.0.1:$(PORT)/ and build again whenever a file changes
+	$(BIN)/webinars preview --port $(PORT)
 
 test: $(READY) system-packages  ## the whole test suite, browser tests included
 	$(BIN)/python -m pytest

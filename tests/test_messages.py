@@ -60,3 +60,17 @@ def test_the_staff_guide_lists_the_headings_the_site_recognises() -> None:
         messages = messages_for(Language(lang), LOCALES)
         for heading in ("Summary", "Follow-up answers"):
             assert f"`## {messages.gettext(heading)}`" in guide, (lang, heading)
+
+
+def test_a_catalogue_changed_on_disk_is_read_again(tmp_path: Path) -> None:
+    """`webinars preview` lives across edits: a corrected translation must show in the next build."""
+    import shutil
+
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(LOCALES / "fr" / "LC_MESSAGES" / "webinars.po", folder / "webinars.po")
+    before = messages_for(Language("fr"), tmp_path).gettext("Webinars held")
+    po = folder / "webinars.po"
+    po.write_text(po.read_text(encoding="utf-8").replace(f'msgstr "{before}"', 'msgstr "Webinaires déjà tenus"', 1),
+                  encoding="utf-8")
+    assert messages_for(Language("fr"), tmp_path).gettext("Webinars held") == "Webinaires déjà tenus" != before

@@ -41,6 +41,7 @@ def test_a_rebuild_in_the_preview_runs_the_notebooks_in_its_warm_kernels_and_equ
     preview = Preview(mini)
     try:
         preview.build()
+        preview.get_ready()
         kernels = preview.pool._kernels  # started for the next build as soon as this one is done
         assert kernels is not None
         before = {lang: records(mini, lang) for lang in ("en", "ar", "zh")}
@@ -50,6 +51,9 @@ def test_a_rebuild_in_the_preview_runs_the_notebooks_in_its_warm_kernels_and_equ
         report = preview.build()
         assert "build" in report.timings
         assert preview.pool._kernels is kernels and kernels.usable()
+        assert (mini / "_build/site.old").is_dir()  # the site this build replaced ...
+        preview.get_ready()
+        assert not (mini / "_build/site.old").exists()  # ... removed before anything changes again
     finally:
         preview.close()
     for lang in ("en", "ar", "zh"):
@@ -69,6 +73,7 @@ def test_a_kernel_that_died_is_replaced_before_the_next_build(mini: Path) -> Non
     preview = Preview(mini)
     try:
         preview.build()
+        preview.get_ready()
         kernels = preview.pool._kernels
         first = kernels._started.result(timeout=60)[0][0]
         os.kill(int(first.provisioner.process.pid), signal.SIGKILL)

@@ -290,15 +290,34 @@ def _kernel_settings(config: Config, notebooks: int, jobs: int | None) -> tuple[
     return count, config.root, timeout, config.path("work_dir") / "kernels.log"
 
 
-def warm_kernels(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
-    """Start the kernels the next build of the site at `root` will run its notebooks in, in
-    the background (``webinars preview``, so that a change waits for no kernel)."""
+def warm_up(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
+    """Get ready for the next build of the site at `root` (``webinars preview``, between two
+    builds): start the kernels its notebooks will run in, and import what its languages'
+    builds need, so that a change waits for neither."""
+    from .build.jupyterbook import preload
     from .problems import Problems
 
     config = load_config(Path(root).resolve())
     found = load_notebooks(config.path("notebooks_dir"), Problems(config.root))
     if found:
         pool.kernels(*_kernel_settings(config, len(found) * len(config.languages), jobs))
+    preload(chinese=any(language.code.startswith("zh") for language in config.languages))
+    prewarm(config)
+
+
+def remove_retired(root: Path) -> None:
+    """Remove the site the last build replaced now (``webinars preview``, between two builds),
+    rather than while the next build works; unless a build of the site is running."""
+    from .finish.site import clear_retired
+
+    config = load_config(Path(root).resolve())
+    try:
+        with _one_build_at_a_time(config.path("work_dir"), wait=False):
+            clearing = clear_retired(config.path("output_dir"))
+            if clearing is not None:
+                clearing.wait()
+    except InvalidInput:
+        pass  # a build is running: it removes it itself
 
 
 def build_problems(failed, trees: dict[str, Path], origins: dict[str, dict], root: Path | None = None) -> list[Problem]:

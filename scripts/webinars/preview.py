@@ -27,7 +27,7 @@ from pathlib import Path
 from .build.kernels import KernelPool
 from .config import load_config
 from .fingerprints import stat_digest
-from .pipeline import Report, build_site, warm_kernels
+from .pipeline import Report, build_site, remove_retired, warm_up
 from .problems import InvalidInput
 
 # What a build reads, besides the configuration and the table of contents.
@@ -59,13 +59,16 @@ class Preview:
         return stat_digest((PACKAGE,)) != self.code
 
     def build(self) -> Report:
+        return build_site(self.root, jobs=self.jobs, kernels=self.pool, wait=True)
+
+    def get_ready(self) -> None:
+        """Between two builds: start the next build's kernels, do its imports, and remove
+        the site the last build replaced, so that the next change waits for none of it."""
         try:
-            return build_site(self.root, jobs=self.jobs, kernels=self.pool, wait=True)
-        finally:
-            try:
-                warm_kernels(self.root, self.pool, self.jobs)  # for the next build, while nothing changes
-            except InvalidInput:
-                pass  # the configuration is wrong: the build said so
+            warm_up(self.root, self.pool, self.jobs)
+            remove_retired(self.root)
+        except InvalidInput:
+            pass  # the configuration is wrong: the build says so
 
     def close(self) -> None:
         self.pool.close()
@@ -149,6 +152,13 @@ def _watch(preview: Preview, say: Callable[[str], None]) -> None:
 
 
 def _build(preview: Preview, say: Callable[[str], None]) -> None:
+    try:
+        _build_and_say(preview, say)
+    finally:
+        preview.get_ready()
+
+
+def _build_and_say(preview: Preview, say: Callable[[str], None]) -> None:
     try:
         report = preview.build()
     except InvalidInput as failure:

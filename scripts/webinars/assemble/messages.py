@@ -134,9 +134,10 @@ class Messages:
 
 
 @lru_cache(maxsize=None)
-def _catalogue(locales_dir: str, code: str) -> Translations:
+def _catalogue(locales_dir: str, code: str, version: tuple[int, int] | None) -> Translations:
+    """The language's catalogue, read once per `version` (time and size) of its file."""
     path = Path(locales_dir) / code / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.is_file():
+    if version is None:
         return Translations()  # the source strings are English
     with path.open("rb") as handle:
         catalogue = read_po(handle, locale=code)
@@ -147,7 +148,14 @@ def _catalogue(locales_dir: str, code: str) -> Translations:
 
 
 def messages_for(language: Language, locales_dir: Path) -> Messages:
-    return Messages(language, _catalogue(str(locales_dir), language.code))
+    path = Path(locales_dir) / language.code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    try:
+        state = path.stat()
+    except OSError:
+        version = None
+    else:
+        version = (state.st_mtime_ns, state.st_size)
+    return Messages(language, _catalogue(str(locales_dir), language.code, version))
 
 
 def heading_names(languages: list[Language], locales_dir: Path) -> dict[str, set[str]]:

@@ -36,7 +36,21 @@ PRELOAD = (
     "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru", "sphinx.search.zh",
     "sphinx_design.extension", "sphinx.ext.doctest", "sqlalchemy.dialects.sqlite", "packaging.specifiers",
     "webinars.tables",  # pandas, for the downloads written when the site is finished
+    # imported by the extensions' set-up and by the first page read or written
+    "sqlite3", "xml.dom.minidom", "myst_nb.ext.execution_tables", "myst_nb.ext.glue.directives",
+    "myst_nb.ext.glue.domain", "myst_nb.ext.glue.roles", "myst_parser.sphinx_ext.directives",
+    "myst_parser.sphinx_ext.mathjax", "myst_parser.sphinx_ext.myst_refs", "sphinx.builders.html.transforms",
+    "sphinx.builders.latex.transforms", "sphinx.ext.mathjax", "sphinx.util.math", "sphinx_external_toc.api",
+    "sphinx_external_toc.collectors", "sphinx_external_toc.events", "sphinx_external_toc.parsing",
+    "sphinx_jupyterbook_latex.events", "sphinx_jupyterbook_latex.nodes", "sphinx_jupyterbook_latex.theme",
+    "sphinx_jupyterbook_latex.transforms",
+    *(f"docutils.{kind}languages.{code}" for kind in ("", "parsers.rst.")
+      for code in ("en", "ar", "es", "fr", "ru", "zh_cn")),
 )
+
+# CSS selectors the theme applies to every page's navigation (pydata_sphinx_theme.toctree).
+_THEME_SELECTORS = ("li", ".toc-h1", ".toc-h2", "details > a.reference", "details > p.caption",
+                    *(f"li.toctree-l{level} > details" for level in range(6)))
 
 
 @dataclass(frozen=True)
@@ -65,6 +79,7 @@ def preload(chinese: bool = False) -> None:
             importlib.import_module(name)
         except ImportError:
             pass  # an optional extension: the build imports what it needs
+    _first_uses()
     if chinese:
         try:
             import jieba
@@ -73,6 +88,32 @@ def preload(chinese: bool = False) -> None:
         if not jieba.dt.initialized:
             jieba.setLogLevel(logging.WARNING)  # no progress chatter on the terminal
             jieba.initialize()
+
+
+def _first_uses() -> None:
+    """What libraries do once per process when first used, done here for every language:
+    the theme's Pygments styles (all of them are listed on every build), the CSS selector
+    parser (its patterns take 0.1 s to compile), the notebook format's schema validator."""
+    import nbformat.validator
+    import soupsieve
+    from pygments.styles import get_all_styles, get_style_by_name
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        for style in get_all_styles():
+            try:
+                get_style_by_name(style)
+            except Exception:  # noqa: BLE001 - a broken plug-in style: the theme skips it as well
+                pass
+    finally:
+        # a11y_pygments sets up the root logger when imported (INFO, to the terminal)
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    for selector in _THEME_SELECTORS:
+        soupsieve.compile(selector)
+    for minor in (4, 5):  # the notebooks myst-nb reads, and those it writes
+        nbformat.validator.get_validator(4, minor)
 
 
 def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None, fresh: bool = False,
