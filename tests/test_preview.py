@@ -148,8 +148,9 @@ def test_saving_a_webinar_shows_it_on_reload_and_bad_content_keeps_the_last_site
         folder.mkdir()
         (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
         running.wait_for(r"\] built in")
-        page.reload()
-        assert "Licensing for start-ups" in page.inner_text("main")
+        # The page reloads itself once the site is built again.
+        page.wait_for_function("document.querySelector('main').innerText.includes('Licensing for start-ups')",
+                               timeout=30_000)
         page.goto(url + f"en/webinars/{NEW_SLUG}/")
         assert page.locator("h1").inner_text() == "Licensing for start-ups"
 
@@ -157,8 +158,12 @@ def test_saving_a_webinar_shows_it_on_reload_and_bad_content_keeps_the_last_site
         problem = running.wait_for(r"index\.md:\d+: status: .*")
         assert f"content/webinars/{NEW_SLUG}/index.md" in problem.string
         running.wait_for(r"not built: the site served is the last good one")
+        page.wait_for_timeout(2_000)  # no build was published: no reload
+        assert page.locator("h1").inner_text() == "Licensing for start-ups"
         page.reload()
         assert page.locator("h1").inner_text() == "Licensing for start-ups"
+        built = Path(mini / "_build/site/en/webinars" / NEW_SLUG / "index.html").read_text(encoding="utf-8")
+        assert "_preview/build" not in built  # the reloading script is only in what is served
         page.close()
         kernels = [child for child in psutil.Process(running.process.pid).children(recursive=True)
                    if "ipykernel" in " ".join(child.cmdline())]

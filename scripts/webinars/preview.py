@@ -1,6 +1,8 @@
 """``webinars preview``: the site served on this machine, built again whenever its sources change.
 
-For staff writing a webinar's folder: save a file, reload the page in the browser.
+For staff writing a webinar's folder: save a file, and the page open in the browser
+reloads itself once the site is built again (a small script the preview adds to the
+pages it serves; the built files are left as ``webinars build`` writes them).
 Each build is exactly the build of ``webinars build`` (same checks, same site in
 ``_build/site``), but this process keeps between builds what a build otherwise
 pays for at every start: the imports of Jupyter Book, Sphinx and pandas, and the
@@ -43,6 +45,7 @@ class Preview:
         self.jobs = jobs
         self.pool = KernelPool()
         self.code = stat_digest((PACKAGE,))
+        self.published = 0  # builds that replaced the site
 
     def watched(self) -> list[Path]:
         """The configuration, the table of contents and the folders a build reads, and our code."""
@@ -59,7 +62,10 @@ class Preview:
         return stat_digest((PACKAGE,)) != self.code
 
     def build(self) -> Report:
-        return build_site(self.root, jobs=self.jobs, kernels=self.pool, wait=True)
+        report = build_site(self.root, jobs=self.jobs, kernels=self.pool, wait=True)
+        if "build" in report.timings:
+            self.published += 1
+        return report
 
     def get_ready(self) -> None:
         """Between two builds: start the next build's kernels, do its imports, and remove
@@ -74,8 +80,51 @@ class Preview:
         self.pool.close()
 
 
+# Added to every page the preview serves (not to the built files): the page reloads
+# itself once the site has been built again.
+RELOAD_SCRIPT = """<script>/* webinars preview: reload once the site is built again */
+(function () {
+  var shown = "%d";  // the build this page comes from
+  setInterval(function () {
+    fetch("/_preview/build", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (n) {
+      if (n !== shown) { location.reload(); }
+    }).catch(function () {});  // the preview stopped: the page stays as it is
+  }, 1000);
+})();
+</script>
+"""
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    """The site's files, never cached by the browser: a reload shows the last build."""
+    """The site's files, never cached by the browser; pages reload themselves after a build."""
+
+    builds: Callable[[], int]  # how many builds have been published so far
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        route = self.path.split("?", 1)[0].split("#", 1)[0]
+        if route == "/_preview/build":
+            self._send(str(self.builds()).encode(), "text/plain; charset=utf-8")
+            return
+        path = Path(self.translate_path(self.path))
+        if route.endswith("/") and path.is_dir():
+            path = path / "index.html"
+        try:
+            page = path.read_bytes() if path.suffix == ".html" else None
+        except OSError:
+            page = None  # not there (or being replaced by a build): as http.server answers
+        if page is not None:
+            end = page.rfind(b"</body>")
+            script = (RELOAD_SCRIPT % self.builds()).encode()
+            self._send(page[:end] + script + page[end:] if end >= 0 else page, "text/html; charset=utf-8")
+            return
+        super().do_GET()
+
+    def _send(self, body: bytes, kind: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -89,12 +138,14 @@ class _Restart(Exception):
     """The build's code changed on disk: start this command again."""
 
 
-def serve(site: Path, port: int) -> http.server.ThreadingHTTPServer:
-    """Serve `site` on 127.0.0.1:`port` (0: any free port) in a background thread.
+def serve(site: Path, port: int, builds: Callable[[], int]) -> http.server.ThreadingHTTPServer:
+    """Serve `site` on 127.0.0.1:`port` (0: any free port) in a background thread; `builds`
+    tells the pages how many builds were published (they reload when it changes).
 
     The folder is looked up at each request: a build replaces it whole when it publishes.
     """
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(_Handler, directory=str(site)))
+    handler = type("Handler", (_Handler,), {"builds": staticmethod(builds)})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     return server
@@ -110,7 +161,7 @@ def run(root: Path, port: int = 8000, jobs: int | None = None,
         _report(failure, say)
         return 1
     try:
-        server = serve(site, port)
+        server = serve(site, port, lambda: preview.published)
     except OSError as error:
         say(f"cannot serve on port {port}: {error.strerror}; choose another with --port")
         return 1
@@ -152,10 +203,8 @@ def _watch(preview: Preview, say: Callable[[str], None]) -> None:
 
 
 def _build(preview: Preview, say: Callable[[str], None]) -> None:
-    try:
-        _build_and_say(preview, say)
-    finally:
-        preview.get_ready()
+    _build_and_say(preview, say)
+    preview.get_ready()
 
 
 def _build_and_say(preview: Preview, say: Callable[[str], None]) -> None:
