@@ -170,6 +170,8 @@ def test_a_removed_webinar_disappears_from_the_site(mini: Path) -> None:
     build_site(mini)
     for lang in ("en", "ar", "zh"):
         assert not (site / lang / "webinars/2024-03-05-tto-policies").exists()
+        for part in ("src", "html"):  # the page's source and Sphinx's output, folders included
+            assert not (mini / "_build/work" / lang / part / "webinars/2024-03-05-tto-policies").exists()
         assert "2024-03-05-tto-policies" not in (site / lang / "webinars/index.html").read_text(encoding="utf-8")
     assert not (site / "en/_sources").exists()
 

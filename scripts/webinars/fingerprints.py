@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,12 +51,14 @@ def content_key(config: Config, notebooks_dir: Path) -> str:
 
 
 def files(source: Path) -> list[Path]:
+    """Every file under `source` (or `source` itself), in a stable order; compiled files aside."""
     if source.is_file():
         return [source]
-    if not source.is_dir():
-        return []
-    return sorted(p for p in source.rglob("*") if p.is_file() and p.suffix not in (".pyc", ".mo")
-                  and "__pycache__" not in p.parts)
+    found: list[str] = []
+    for folder, subfolders, names in os.walk(source):  # much faster than Path.rglob on large trees
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        found += [os.path.join(folder, name) for name in names if not name.endswith((".pyc", ".mo"))]
+    return [Path(name) for name in sorted(found)]
 
 
 def file_digest(file: Path) -> bytes:

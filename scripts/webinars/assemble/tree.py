@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import shutil
+import os
 from pathlib import Path
 from typing import Any
 
@@ -155,10 +155,11 @@ def _sync(dest: Path, wanted: dict[str, str]) -> None:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    keep = {dest / name for name in wanted}
-    for path in sorted(dest.rglob("*.md"), reverse=True):
-        if path not in keep:
-            path.unlink()
-    for folder in sorted((p for p in dest.rglob("*") if p.is_dir()), reverse=True):
-        if not any(folder.iterdir()):
-            shutil.rmtree(folder)
+    # Pages no longer wanted go, and the folders they leave empty (deepest first).
+    keep = {os.path.join(dest, name) for name in wanted}
+    for folder, _subfolders, names in os.walk(dest, topdown=False):
+        for name in names:
+            if name.endswith(".md") and os.path.join(folder, name) not in keep:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(dest) and not os.listdir(folder):
+            os.rmdir(folder)

@@ -98,8 +98,11 @@ def _first_uses() -> None:
     import soupsieve
     from pygments.styles import get_all_styles, get_style_by_name
 
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
+    # a11y_pygments calls logging.basicConfig() when imported (INFO, to the terminal), which
+    # does nothing while the root logger has a handler: give it one for the time being
+    # (the kernels' thread logs meanwhile).
+    root, ignore = logging.getLogger(), logging.NullHandler()
+    root.addHandler(ignore)
     try:
         for style in get_all_styles():
             try:
@@ -107,9 +110,7 @@ def _first_uses() -> None:
             except Exception:  # noqa: BLE001 - a broken plug-in style: the theme skips it as well
                 pass
     finally:
-        # a11y_pygments sets up the root logger when imported (INFO, to the terminal)
-        root.handlers[:] = handlers
-        root.setLevel(level)
+        root.removeHandler(ignore)
     for selector in _THEME_SELECTORS:
         soupsieve.compile(selector)
     for minor in (4, 5):  # the notebooks myst-nb reads, and those it writes
@@ -250,14 +251,14 @@ _SPHINX_OWN = {"_static", "_images", "_downloads", "_sources", "search", "genind
 
 def _prune_removed_pages(src: Path, out: Path) -> None:
     """Sphinx never deletes the output of a page whose source is gone: do it here."""
-    for page in sorted(out.rglob("index.html"), reverse=True):
-        folder = page.parent.relative_to(out)
-        if folder.parts and folder.parts[0] in _SPHINX_OWN:
+    for folder, subfolders, names in os.walk(out, topdown=False):
+        relative = os.path.relpath(folder, out)
+        if relative.split(os.sep, 1)[0] in _SPHINX_OWN or "index.html" not in names:
             continue
-        if not (src / folder / "index.md").is_file():
-            page.unlink()
-            if not any(page.parent.iterdir()):
-                page.parent.rmdir()
+        if not os.path.isfile(os.path.join(src, relative, "index.md")):
+            os.unlink(os.path.join(folder, "index.html"))
+            if not os.listdir(folder):
+                os.rmdir(folder)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

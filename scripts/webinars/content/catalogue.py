@@ -22,8 +22,11 @@ class Catalogue:
         return list(self._series_index().get(topic_id, ()))
 
     def _series_index(self) -> dict[str, tuple[Webinar, ...]]:
-        """Every topic's series, computed once for the webinars present (a page asks many times)."""
-        state = tuple(map(id, self.webinars.values()))
+        """Every topic's series, computed once for the webinars present (a page asks many times).
+
+        Computed again when webinars were added or removed since (the loader only adds them);
+        checking which webinars are present would cost as much as computing the series."""
+        state = (id(self.webinars), len(self.webinars))
         cached = self.__dict__.get("_series_cache")
         if cached is None or cached[0] != state:
             index: dict[str, list[Webinar]] = {}
