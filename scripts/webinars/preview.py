@@ -45,7 +45,9 @@ class Preview:
         self.jobs = jobs
         self.pool = KernelPool()
         self.code = stat_digest((PACKAGE,))
-        self.published = 0  # builds that replaced the site
+        # Counts the builds that replaced the site; from the clock, so that pages open across
+        # a restart of the preview reload after its first build.
+        self.published = time.time_ns() // 1_000_000
 
     def watched(self) -> list[Path]:
         """The configuration, the table of contents and the folders a build reads, and our code."""
@@ -98,7 +100,7 @@ RELOAD_SCRIPT = """<script>/* webinars preview: reload once the site is built ag
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """The site's files, never cached by the browser; pages reload themselves after a build."""
 
-    builds: Callable[[], int]  # how many builds have been published so far
+    builds: Callable[[], int]  # changes each time a build is published
 
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         route = self.path.split("?", 1)[0].split("#", 1)[0]
@@ -140,7 +142,7 @@ class _Restart(Exception):
 
 def serve(site: Path, port: int, builds: Callable[[], int]) -> http.server.ThreadingHTTPServer:
     """Serve `site` on 127.0.0.1:`port` (0: any free port) in a background thread; `builds`
-    tells the pages how many builds were published (they reload when it changes).
+    tells the pages which build they come from (they reload when it changes).
 
     The folder is looked up at each request: a build replaces it whole when it publishes.
     """
