@@ -119,17 +119,17 @@ def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kerne
     inputs = (config.path("templates_dir"), config.path("static_dir"), package)
     output, work = config.path("output_dir"), config.path("work_dir")
     stamp = "\n".join([fingerprints.key, shared_fingerprint(inputs), (root / "_toc.yml").read_bytes().hex()])
-    run = _Run(root, config, fingerprints, inputs, stamp, jobs, fresh, kernels, started)
     if not fresh and (work / SITE_STAMP).is_file() and (work / SITE_STAMP).read_text() == stamp \
             and (output / "index.html").is_file():
         # Nothing the site is made from changed since it was published: check the content
         # again (its warnings are worth repeating) and keep the site as it is.
         _config, catalogue, _pages, _notebooks, warnings = _load(root, fingerprints)
-        run.timings["load"] = time.perf_counter() - started
-        run.timings.update({f"build {language.code}": 0.0 for language in config.languages})
-        run.timings["total"] = time.perf_counter() - started
-        return Report(catalogue, warnings, run.timings, output)
+        timings = {"load": time.perf_counter() - started}
+        timings.update({f"build {language.code}": 0.0 for language in config.languages})
+        timings["total"] = time.perf_counter() - started
+        return Report(catalogue, warnings, timings, output)
     (work / SITE_STAMP).unlink(missing_ok=True)
+    run = _Run(root, config, fingerprints, inputs, stamp, jobs, fresh, kernels, started)
     run.clearing = clear_retired(output)  # the site the last build replaced goes while this one works
     try:
         return run.build()

@@ -62,24 +62,23 @@ def _mirror_folder(source: str, target: str, previous: str | None) -> None:
             if entry.is_dir(follow_symlinks=False):
                 _mirror_folder(entry.path, copy, old)
                 continue
-            if old is not None:
-                try:
-                    mine, theirs = entry.stat(), os.stat(old)
-                except FileNotFoundError:
-                    pass
-                else:
-                    if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
-                        os.link(old, copy)
-                        continue
-            shutil.copy2(entry.path, copy)
+            _link_or_copy(entry.path, copy, old, entry.stat())
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        sa, sb = a.stat(), b.stat()
-    except FileNotFoundError:
-        return False
-    return sa.st_size == sb.st_size and sa.st_mtime_ns == sb.st_mtime_ns
+def _link_or_copy(origin: str | Path, copy: str | Path, old: str | Path | None,
+                  state: os.stat_result | None = None) -> None:
+    """Link `old` (the published site's file) as `copy` when it is the same as `origin`
+    (size and time; `state` is `origin`'s if known), else copy `origin`."""
+    if old is not None:
+        try:
+            mine, theirs = state or os.stat(origin), os.stat(old)
+        except FileNotFoundError:
+            pass
+        else:
+            if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
+                os.link(old, copy)
+                return
+    shutil.copy2(origin, copy)
 
 
 def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path | None = None) -> None:
@@ -91,10 +90,7 @@ def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path
             target.parent.mkdir(parents=True, exist_ok=True)
             origin = content / webinar.id / slide.file
             old = previous / webinar.id / slide.file if previous is not None else None
-            if old is not None and _same(origin, old):
-                os.link(old, target)
-            else:
-                shutil.copy2(origin, target)
+            _link_or_copy(origin, target, old)
 
 
 def write_downloads(catalogue: Catalogue, folder: Path) -> None:
