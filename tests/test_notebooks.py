@@ -134,3 +134,25 @@ def test_a_failing_cell_fails_the_build_naming_the_notebook_and_cell(mini: Path)
     assert "a notebook cell failed: RuntimeError: no series today (the cell beginning " in messages[0]
     assert "(in the en, ar, zh versions)" in messages[0]
     assert not (mini / "_build/site").exists()
+
+
+def test_each_language_is_released_as_soon_as_its_own_notebooks_have_run(mini: Path) -> None:
+    """A language's build waits for its own notebooks only: the kernels say when each
+    language's are all done, in the order the languages' builds start."""
+    from webinars import pipeline
+    from webinars.fingerprints import content_fingerprints
+
+    config = load_config(mini)
+    trees = {language.code: mini / "_build/work" / language.code / "src" for language in config.languages}
+    key = content_fingerprints(config, config.path("notebooks_dir")).key
+    kernels, jobs, _stamp = pipeline._start_notebooks(config, key, trees, 1, None, ["zh", "en", "ar"])
+    assert [job.lang for job in jobs] == ["zh", "zh", "en", "en", "ar", "ar"]
+    done: list[tuple[str, int]] = []
+    try:
+        running = kernels.start_run(jobs, pipeline._myst_extensions(config),
+                                    lambda lang, results: done.append((lang, len(results))))
+        results = running.result(timeout=300)
+    finally:
+        kernels.close()
+    assert done == [("zh", 2), ("en", 2), ("ar", 2)]  # one kernel: one language after another
+    assert sorted(job.lang for job, _notebook, _seconds in results) == ["ar", "ar", "en", "en", "zh", "zh"]

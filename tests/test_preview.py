@@ -149,7 +149,7 @@ def test_saving_a_webinar_shows_it_on_reload_and_bad_content_keeps_the_last_site
         (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
         running.wait_for(r"\] built in")
         # The page reloads itself once the site is built again.
-        page.wait_for_function("document.querySelector('main').innerText.includes('Licensing for start-ups')",
+        page.wait_for_function("document.querySelector('main')?.innerText.includes('Licensing for start-ups')",
                                timeout=30_000)
         page.goto(url + f"en/webinars/{NEW_SLUG}/")
         assert page.locator("h1").inner_text() == "Licensing for start-ups"

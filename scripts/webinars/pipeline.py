@@ -153,82 +153,167 @@ class _Run:
     started: float
     timings: dict[str, float] = field(default_factory=dict)
     clearing: subprocess.Popen | None = None  # the removal of the site the last build replaced
+    loaded: tuple = ()  # (catalogue, pages, notebooks, warnings) once loaded
 
     def build(self) -> Report:
+        work = self.config.path("work_dir")
+        trees = {language.code: work / language.code / "src" for language in self.config.languages}
+        (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)
+        # The languages that took longest last time start first: the cores finish together.
+        last = _last_timings(work)
+        order = sorted(trees, key=lambda lang: -last.get(f"build {lang}", 0.0))
+        notebooks_run = self._load_and_start_notebooks(trees, order)
+        try:
+            return self._build_languages(trees, order, notebooks_run)
+        finally:
+            notebooks_run.close()
+
+    def _build_languages(self, trees: dict[str, Path], order: list[str], notebooks_run: _NotebookRun) -> Report:
         from .build.jupyterbook import build_languages
-        from .finish.site import finish_site, publish
+        from .finish.site import STAGING, add_language, add_shared, publish, start_staging
 
         config, timings = self.config, self.timings
         output, work = config.path("output_dir"), config.path("work_dir")
-        trees = {language.code: work / language.code / "src" for language in config.languages}
-        (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)
-        catalogue, pages, notebooks, warnings, executed, notebooks_stamp = self._load_and_run_notebooks(trees)
+        catalogue, pages, notebooks, warnings = self.loaded
         names = heading_names(config.languages, config.path("locales_dir"))
         prewarm(config)
         key, fingerprints, fresh = self.fingerprints.key, self.fingerprints, self.fresh
 
         def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
-            """Runs in the language's own process: write its source tree, keep its notebooks' results."""
+            """Runs in the language's own process: write its source tree, then wait until its
+            notebooks' results are in its execution cache."""
             if fresh:
                 (work / lang / KEPT_PAGES).unlink(missing_ok=True)  # render every page
-            if executed.get(lang):
-                from .build.kernels import store
-
-                store(executed[lang])
             origins = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
                                         notebooks, key, fingerprints)
+            notebooks_run.wait(lang)
             return trees[lang], work / lang / "html", work / lang / "doctrees", origins
 
+        # The new site is put together beside the published one while the languages build:
+        # each language's process adds its pages as soon as they are built.
+        staging, published = output.with_name(output.name + STAGING), output if output.is_dir() else None
+        start_staging(staging)
+        html = {lang: work / lang / "html" for lang in trees}
+
+        def deliver(lang: str) -> None:
+            add_language(html[lang], staging, lang, published)
+
         mark = time.perf_counter()
-        # The languages that took longest last time start first: the cores finish together.
-        last = _last_timings(work)
-        order = sorted(trees, key=lambda lang: -last.get(f"build {lang}", 0.0))
-        results = sorted(build_languages(order, prepare, jobs=self.jobs, fresh=fresh, inputs=self.inputs),
+        results = sorted(build_languages(order, prepare, jobs=self.jobs, fresh=fresh, inputs=self.inputs,
+                                         deliver=deliver, fork_lock=notebooks_run.fork_lock,
+                                         meanwhile=lambda: add_shared(config, catalogue, staging, published)),
                          key=lambda r: list(trees).index(r.lang))
+        timings["notebooks"] = notebooks_run.seconds()  # while the languages' processes started
         timings["build"] = time.perf_counter() - mark
         timings.update({f"build {r.lang}": r.seconds for r in results})
         failed = [r for r in results if not r.ok]
         if failed:
             raise InvalidInput(build_problems(failed, trees, {r.lang: r.origins for r in results}, config.root))
-        html = {lang: work / lang / "html" for lang in trees}
 
         mark = time.perf_counter()
-        if self.clearing is not None:
-            self.clearing.wait()
-        staging = finish_site(config, catalogue, html, output.with_name(output.name + ".new"),
-                              published=output if output.is_dir() else None)
         publish(staging, output)
         (work / SITE_STAMP).write_text(self.stamp)
-        (work / NOTEBOOKS_STAMP).write_text(notebooks_stamp)
+        (work / NOTEBOOKS_STAMP).write_text(notebooks_run.stamp)
         timings["finish"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - self.started
         (work / "timings.json").write_text(json.dumps(timings, indent=1))
         return Report(catalogue, warnings, timings, output)
 
-    def _load_and_run_notebooks(self, trees: dict[str, Path]):
-        """Load the content while kernels start; run the notebooks that must run while this
-        process imports what the languages' builds need."""
+    def _load_and_start_notebooks(self, trees: dict[str, Path], order: list[str]) -> _NotebookRun:
+        """Load the content while kernels start; start the notebooks that must run, the
+        languages' in `order`, and import what the languages' builds need meanwhile."""
         from .build.jupyterbook import preload
 
         config, timings = self.config, self.timings
         kernels, notebook_jobs, notebooks_stamp = _start_notebooks(config, self.fingerprints.key, trees, self.jobs,
-                                                                   self.pool)
-        executed: dict[str, list] = {}
+                                                                   self.pool, order)
+        own = kernels is not None and self.pool is None
         try:
             config, catalogue, pages, notebooks, warnings = _load(self.root, self.fingerprints)
             save_snapshot(config, self.fingerprints.key, catalogue, pages)
             timings["load"] = time.perf_counter() - self.started
-            mark = time.perf_counter()
-            running = kernels.start_run(notebook_jobs, _myst_extensions(config)) if kernels is not None else None
-            preload(chinese=any(language.code.startswith("zh") for language in config.languages))
-            for result in running.result() if running is not None else ():
-                executed.setdefault(result[0].lang, []).append(result)
-            timings["notebooks"] = time.perf_counter() - mark
-        finally:
-            if kernels is not None and self.pool is None:
+            run = _NotebookRun(kernels, notebook_jobs, notebooks_stamp, _myst_extensions(config), own)
+        except BaseException:
+            if own:
                 kernels.close()
-        self.config = config
-        return catalogue, pages, notebooks, warnings, executed, notebooks_stamp
+            raise
+        try:
+            preload(chinese=any(language.code.startswith("zh") for language in config.languages))
+        except BaseException:
+            run.close()
+            raise
+        self.config, self.loaded = config, (catalogue, pages, notebooks, warnings)
+        return run
+
+
+class _NotebookRun:
+    """The notebooks of one build, running in kernels while the languages' processes start:
+    each language's results go into its execution cache as soon as they are all done, and
+    its process waits for exactly that (:meth:`wait`) before Sphinx reads its pages."""
+
+    def __init__(self, kernels, jobs: list, stamp: str, extensions: list[str], own: bool) -> None:
+        import multiprocessing
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.kernels, self.stamp, self.own = kernels, stamp, own
+        self.fork_lock = threading.Lock()  # held while results are written (see build_languages)
+        self.started, self.ended = time.perf_counter(), None
+        self._ready = {job.lang: multiprocessing.get_context("fork").Event() for job in jobs}
+        self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook-results")
+        self._future = None
+        if kernels is not None and jobs:
+            self._future = kernels.start_run(jobs, extensions, self._language_done)
+            self._future.add_done_callback(self._all_done)
+        else:
+            self._all_done(None)
+
+    def _language_done(self, lang: str, results: list) -> None:
+        # In the kernels' thread: the cache is written in another one, not to hold up the kernels.
+        self._storing.submit(self._store, lang, results)
+
+    def _store(self, lang: str, results: list) -> None:
+        from .build.kernels import store
+
+        try:
+            with self.fork_lock:
+                store(results)  # a notebook whose result is not stored is run by myst-nb, which reports
+        finally:
+            self.ended = time.perf_counter()
+            self._ready[lang].set()
+
+    def _all_done(self, _future) -> None:
+        def release() -> None:
+            self.ended = self.ended or time.perf_counter()
+            for ready in self._ready.values():
+                ready.set()
+
+        try:
+            self._storing.submit(release)  # after the results already stored
+        except RuntimeError:  # closed: nothing is waiting any more
+            release()
+
+    def wait(self, lang: str) -> None:
+        """In a language's process: wait until that language's notebooks are in its cache."""
+        if lang in self._ready:
+            self._ready[lang].wait()
+
+    def seconds(self) -> float:
+        return ((self.ended or time.perf_counter()) - self.started) if self._future is not None else 0.0
+
+    def close(self) -> None:
+        """Wait for the notebooks still running (a build that failed early), then stop
+        the kernels if they are this build's own."""
+        try:
+            if self._future is not None:
+                try:
+                    self._future.result()
+                except Exception:  # noqa: BLE001 - the notebooks myst-nb then runs report it
+                    pass
+            self._storing.shutdown(wait=True)
+        finally:
+            if self.own:
+                self.kernels.close()
 
 
 def prewarm(config: Config) -> None:
@@ -253,12 +338,13 @@ def _myst_extensions(config: Config) -> list[str]:
 
 
 def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int | None,
-                     pool: KernelPool | None = None):
+                     pool: KernelPool | None = None, order: list[str] | None = None):
     """Start kernels for the notebooks, unless their caches hold results for exactly these
     notebooks already (as recorded after the last good build).
 
     They start now, while the content loads; they run once the content is saved for
-    them (see :mod:`webinars.build.kernels`). Returns (kernels or None, notebooks, stamp).
+    them (see :mod:`webinars.build.kernels`), the languages' in `order`. Returns
+    (kernels or None, notebooks, stamp).
     """
     from .build.kernels import Kernels, NotebookJob
     from .problems import Problems
@@ -278,6 +364,8 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
     marker = config.path("work_dir") / NOTEBOOKS_STAMP
     if not wanted or (marker.is_file() and marker.read_text() == stamp):
         return None, [], stamp
+    if order:
+        wanted.sort(key=lambda job: order.index(job.lang) if job.lang in order else len(order))
     settings = _kernel_settings(config, len(wanted), jobs)
     return (pool.kernels(*settings) if pool is not None else Kernels(*settings)), wanted, stamp
 

@@ -8,6 +8,7 @@ languages never share a process, and this process never starts Sphinx itself.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import io
@@ -16,6 +17,7 @@ import multiprocessing
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +67,8 @@ class LanguageBuild:
 # Writes a language's source tree (in the language's process) and returns
 # (source tree, html output, doctrees, origins).
 Prepare = Callable[[str], tuple[Path, Path, Path, dict]]
+# Takes a language's built pages into the site (in the language's process, once it is built).
+Deliver = Callable[[str], None]
 
 
 def preload(chinese: bool = False) -> None:
@@ -118,11 +122,19 @@ def _first_uses() -> None:
 
 
 def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None, fresh: bool = False,
-                    inputs: tuple[Path, ...] = ()) -> list[LanguageBuild]:
+                    inputs: tuple[Path, ...] = (), deliver: Deliver | None = None,
+                    meanwhile: Callable[[], None] | None = None,
+                    fork_lock: threading.Lock | None = None) -> list[LanguageBuild]:
     """Write and build each language in its own process, `jobs` at a time; one result per language.
 
     A language whose source tree and `inputs` (templates, static files, our code) are
-    exactly as at its last successful build is not built again.
+    exactly as at its last successful build is not built again. Each language's process
+    ends by handing its pages to `deliver`; this process runs `meanwhile` while they work.
+
+    A language's process is forked while `fork_lock` is held: a thread of this process
+    that uses a library the languages use too (the notebooks' results written into
+    their execution caches: SQLite) holds it meanwhile, so that no process is forked
+    with that library's locks taken, never to be released in it.
     """
     shared = shared_fingerprint(inputs)
     jobs = max(1, jobs or min(len(langs), os.cpu_count() or 1))
@@ -132,23 +144,34 @@ def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None,
     gc.collect()
     gc.freeze()
     try:
-        return _fork_languages(langs, prepare, jobs, fresh, shared)
+        return _fork_languages(langs, prepare, jobs, fresh, shared, deliver, meanwhile,
+                               fork_lock or contextlib.nullcontext())
     finally:
         gc.unfreeze()
 
 
-def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, shared: str) -> list[LanguageBuild]:
+def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, shared: str,
+                    deliver: Deliver | None, meanwhile: Callable[[], None] | None,
+                    fork_lock) -> list[LanguageBuild]:
     context = multiprocessing.get_context("fork")
     waiting, running, results = list(langs), {}, {}
+    failure = None
     while waiting or running:
         while waiting and len(running) < jobs:
             lang = waiting.pop(0)
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_language, args=(lang, prepare, writer, fresh, shared),
+            process = context.Process(target=_language, args=(lang, prepare, writer, fresh, shared, deliver),
                                       name=f"build-{lang}", daemon=True)
-            process.start()
+            with fork_lock:
+                process.start()
             writer.close()
             running[reader] = (lang, process)
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except Exception as exc:  # noqa: BLE001 - raised once the languages' processes are done
+                failure = exc
+            meanwhile = None
         for reader in wait(list(running)):
             lang, process = running.pop(reader)
             try:
@@ -160,6 +183,8 @@ def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, 
                     f"see {lang}/build.log in the work folder",), 0.0)
             reader.close()
             process.join()
+    if failure is not None:
+        raise failure
     return [results[lang] for lang in langs]
 
 
@@ -168,8 +193,9 @@ def shared_fingerprint(inputs: tuple[Path, ...]) -> str:
     return stat_digest(inputs) + _versions()
 
 
-def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str) -> None:
-    """In the language's process: write its sources, build them if they changed, report."""
+def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, deliver: Deliver | None) -> None:
+    """In the language's process: write its sources, build them if they changed, hand the
+    pages to `deliver`, report."""
     started = time.perf_counter()
     try:
         src, out, doctrees, origins = prepare(lang)
@@ -182,15 +208,21 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str) ->
     stamp = f"{stat_digest((src,))}\n{shared}"
     last = _stamp(doctrees).read_text() if _stamp(doctrees).is_file() and (out / "index.html").is_file() else ""
     if not fresh and last == stamp:
-        channel.send(LanguageBuild(lang, True, (), 0.0, origins))
-        return
-    # Sphinx copies static files and applies templates only to pages it rewrites: when those
-    # (or our code) changed, every page of the language is written again.
-    rewrite = fresh or last.partition("\n")[2] != shared
-    _stamp(doctrees).unlink(missing_ok=True)
-    result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite)
-    if result.ok:
-        _stamp(doctrees).write_text(stamp)
+        result = LanguageBuild(lang, True, (), 0.0)
+    else:
+        # Sphinx copies static files and applies templates only to pages it rewrites: when
+        # those (or our code) changed, every page of the language is written again.
+        rewrite = fresh or last.partition("\n")[2] != shared
+        _stamp(doctrees).unlink(missing_ok=True)
+        result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite)
+        if result.ok:
+            _stamp(doctrees).write_text(stamp)
+    if result.ok and deliver is not None:
+        try:
+            deliver(lang)
+        except Exception as exc:  # a full disk, a defect of ours
+            result = LanguageBuild(lang, False, (f"ERROR: putting the {lang} pages into the site failed: "
+                                                 f"{type(exc).__name__}: {exc}",), result.seconds)
     channel.send(LanguageBuild(lang, result.ok, result.warnings, result.seconds, origins))
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,17 +87,30 @@ class Kernels:
         """Execute `jobs`; return (job, executed notebook, seconds) for each that succeeded."""
         return self.start_run(jobs, extensions).result()
 
-    def start_run(self, jobs: list[NotebookJob], extensions: list[str] | None = None):
-        """Start executing `jobs`; the returned future's ``result()`` is what :meth:`run` returns."""
-        return asyncio.run_coroutine_threadsafe(self._run(jobs, extensions), self._loop)
+    def start_run(self, jobs: list[NotebookJob], extensions: list[str] | None = None,
+                  language_done: Callable[[str, list], None] | None = None):
+        """Start executing `jobs`, in their order; the returned future's ``result()`` is what
+        :meth:`run` returns. `language_done(lang, results)` is called (in the kernels' thread)
+        as soon as every job of a language has run, succeeded or not."""
+        return asyncio.run_coroutine_threadsafe(self._run(jobs, extensions, language_done), self._loop)
 
-    async def _run(self, jobs: list[NotebookJob], extensions: list[str] | None):
+    async def _run(self, jobs: list[NotebookJob], extensions: list[str] | None,
+                   language_done: Callable[[str, list], None] | None):
+        left = Counter(job.lang for job in jobs)
+        results: dict[str, list] = {lang: [] for lang in left}
+
+        def finished(job: NotebookJob, result: tuple | None = None) -> None:
+            if result is not None:
+                results[job.lang].append(result)
+            left[job.lang] -= 1
+            if left[job.lang] == 0 and language_done is not None:
+                language_done(job.lang, results[job.lang])
+
         kernels = await asyncio.wrap_future(self._started)
         queue: asyncio.Queue = asyncio.Queue()
         for job in jobs:
             job.path.parent.mkdir(parents=True, exist_ok=True)  # its working directory
             queue.put_nowait(job)
-        done: list = []
 
         async def work(manager, client) -> None:
             from nbclient import NotebookClient
@@ -111,6 +126,7 @@ class Kernels:
                         f"_os.chdir({str(job.path.parent)!r})\ndel _os", store_history=False, timeout=60,
                         output_hook=_quiet)
                     if reply["content"]["status"] != "ok":
+                        finished(job)
                         continue
                     runner = NotebookClient(notebook, km=manager, timeout=self.timeout, allow_errors=False, record_timing=False,
                                             kernel_name="python3")
@@ -118,12 +134,16 @@ class Kernels:
                     await runner.async_execute()
                 except Exception:
                     if not await manager.is_alive():
-                        return  # this kernel is gone: the others (or myst-nb) take the rest
+                        finished(job)  # this kernel is gone: the others (or myst-nb) take the rest
+                        return
+                    finished(job)
                     continue  # myst-nb runs it again and reports the error where it belongs
-                done.append((job, notebook, time.perf_counter() - started))
+                finished(job, (job, notebook, time.perf_counter() - started))
 
         await asyncio.gather(*(work(manager, client) for manager, client in kernels))
-        return done
+        while not queue.empty():  # no kernel was left to run them: myst-nb will
+            finished(queue.get_nowait())
+        return [result for lang in results for result in results[lang]]
 
     def usable(self) -> bool:
         """True while every kernel started (or is still starting) and none has stopped since."""

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -19,27 +20,34 @@ from ..assemble import urls
 from ..config import Config
 from ..content.catalogue import Catalogue
 
+# Beside the published site: the one it replaced, the next one being put together, and
+# what is being removed.
+RETIRED, STAGING, REMOVING = ".old", ".new", ".removing-"
 
-def finish_site(config: Config, catalogue: Catalogue, builds: dict[str, Path], staging: Path,
-                published: Path | None = None) -> Path:
-    """Assemble the complete site in `staging`: languages, shared media, root page.
 
-    Files that did not change since the `published` site are hard links to it, so
-    that a rebuild copies only what changed. Nothing is ever written into a linked
-    file: a changed file is unlinked and written anew, so the published site is
-    never touched.
-    """
+def start_staging(staging: Path) -> None:
+    """An empty folder for the new site, beside the published one."""
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    for lang, html in builds.items():
-        _mirror(html, staging / lang, published / lang if published else None)
+
+
+def add_language(html: Path, staging: Path, lang: str, published: Path | None = None) -> None:
+    """Put a language's built pages into the new site (in the language's own build process,
+    as soon as it is built). Files that did not change since the `published` site are hard
+    links to it, so that a rebuild copies only what changed. Nothing is ever written into a
+    linked file: a changed file is unlinked and written anew, so the published site is never
+    touched."""
+    _mirror(html, staging / lang, published / lang if published else None)
+
+
+def add_shared(config: Config, catalogue: Catalogue, staging: Path, published: Path | None = None) -> None:
+    """What the languages share (media, downloads) and the root page; done while they build."""
     copy_media(config, catalogue, staging / urls.MEDIA_ROOT,
                published / urls.MEDIA_ROOT if published else None)
     write_downloads(catalogue, staging / "data")
     (staging / "index.html").write_text(root_page(config), encoding="utf-8")
     (staging / ".nojekyll").write_text("", encoding="utf-8")
-    return staging
 
 
 _SKIP = {".buildinfo", ".doctrees"}
@@ -120,7 +128,7 @@ def publish(staging: Path, output: Path) -> None:
     The replaced site is left beside the new one (``<output>.old``) and removed by the
     next build, while that build works (see :func:`clear_retired`).
     """
-    retired = output.with_name(output.name + ".old")
+    retired = output.with_name(output.name + RETIRED)
     if retired.exists():
         shutil.rmtree(retired)
     if output.exists():
@@ -130,9 +138,15 @@ def publish(staging: Path, output: Path) -> None:
 
 def clear_retired(output: Path) -> subprocess.Popen | None:
     """Start removing what the last build left beside `output` (the site it replaced, an
-    unfinished staging tree); wait for the returned process before publishing."""
-    leftovers = [str(path) for path in (output.with_name(output.name + ".old"), output.with_name(output.name + ".new"))
-                 if path.exists()]
+    unfinished new site); the build waits for the returned process before it ends.
+
+    They are renamed first, so that the new site can be put together at once.
+    """
+    for suffix in (RETIRED, STAGING):
+        leftover = output.with_name(output.name + suffix)
+        if leftover.exists():
+            leftover.rename(output.with_name(f"{output.name}{REMOVING}{suffix[1:]}-{os.getpid()}-{time.time_ns()}"))
+    leftovers = [str(path) for path in output.parent.glob(f"{output.name}{REMOVING}*")] if output.parent.is_dir() else []
     if not leftovers:
         return None
     return subprocess.Popen(["rm", "-rf", "--", *leftovers], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
