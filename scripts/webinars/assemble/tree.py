@@ -103,6 +103,9 @@ def book_config(config: Config, language: Language, _, nav: list[dict], cache: P
     execute["cache"] = str(cache.resolve())  # one execution cache per language
     book["title"] = config.title(language.code)
     book["author"] = config.organisation(language.code)
+    # The tree holds only the pages its table of contents lists (`_sync` removes the others):
+    # no need for Jupyter Book to match every file of it against the table at each start.
+    book["only_build_toc_files"] = False
     sphinx = book.setdefault("sphinx", {})
     sphinx.setdefault("extra_extensions", [])
     if "webinars.build.extension" not in sphinx["extra_extensions"]:
