@@ -100,11 +100,15 @@ class Config:
         return self.root / getattr(self.settings, name)
 
 
+# libyaml's parser when PyYAML has it (its wheels do): the same results, ten times faster.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_config(root: Path) -> Config:
     """Read ``_config.yml`` once; raise :class:`InvalidInput` with every problem found."""
     path = root / "_config.yml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
     except FileNotFoundError:
         raise InvalidInput([Problem("_config.yml", None, "", "file not found: run from the repository root")])
     except yaml.YAMLError as exc:

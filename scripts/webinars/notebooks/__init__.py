@@ -53,8 +53,7 @@ def open_site(root: str, lang: str, content_key: str = "") -> NotebookSite:
     names = heading_names(config.languages, config.path("locales_dir"))
     snapshot = snapshot_path(config, content_key) if content_key else None
     if snapshot is not None and snapshot.is_file():
-        with snapshot.open("rb") as handle:
-            catalogue, pages = pickle.load(handle)
+        catalogue, pages = _saved(snapshot)
     else:
         catalogue, problems = load_content(config, names["summary"])
         if problems.errors:
@@ -62,6 +61,21 @@ def open_site(root: str, lang: str, content_key: str = "") -> NotebookSite:
         pages, _ = load_pages(config.path("pages_dir"), config)
     messages = messages_for(config.language(lang), config.path("locales_dir"))
     return NotebookSite(config, catalogue, messages, PageWriter(catalogue, config, messages, names, pages))
+
+
+# The content a build saved, as last read by this process: a kernel runs the notebooks of
+# every language of a build one after another, and they all read the same content.
+# What they are given is shared between them, and read only.
+_LAST_SAVED: list = [None, None]
+
+
+def _saved(snapshot: Path) -> tuple[Catalogue, dict]:
+    state = snapshot.stat()
+    identity = (str(snapshot), state.st_mtime_ns, state.st_size, state.st_ino)
+    if _LAST_SAVED[0] != identity:
+        with snapshot.open("rb") as handle:
+            _LAST_SAVED[:] = [identity, pickle.load(handle)]
+    return _LAST_SAVED[1]
 
 
 class HTML:
