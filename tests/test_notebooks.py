@@ -136,9 +136,9 @@ def test_a_failing_cell_fails_the_build_naming_the_notebook_and_cell(mini: Path)
     assert not (mini / "_build/site").exists()
 
 
-def test_each_language_is_released_as_soon_as_its_own_notebooks_have_run(mini: Path) -> None:
-    """A language's build waits for its own notebooks only: the kernels say when each
-    language's are all done, in the order the languages' builds start."""
+def test_the_kernels_say_when_each_languages_notebooks_have_run(mini: Path) -> None:
+    """Each language's results are stored as soon as its notebooks have run, while the
+    others' run: the kernels say when, one language after another in the order given."""
     from webinars import pipeline
     from webinars.fingerprints import content_fingerprints
 

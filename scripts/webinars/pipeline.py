@@ -26,7 +26,7 @@ from .content.loader import FolderMemo, load_content, load_pages
 from .problems import InvalidInput, Problem
 
 if TYPE_CHECKING:
-    from .build.kernels import KernelPool
+    from .build.kernels import KernelPool, NotebookRun
 
 # "/path/to/src/webinars/x/index.md:12: WARNING: message" as Sphinx writes it
 _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: )?(?P<level>WARNING|ERROR|CRITICAL): (?P<text>.*)$")
@@ -166,9 +166,9 @@ class _Run:
         try:
             return self._build_languages(trees, order, notebooks_run)
         finally:
-            notebooks_run.close()
+            notebooks_run.finish()
 
-    def _build_languages(self, trees: dict[str, Path], order: list[str], notebooks_run: _NotebookRun) -> Report:
+    def _build_languages(self, trees: dict[str, Path], order: list[str], notebooks_run: NotebookRun) -> Report:
         from .build.jupyterbook import build_languages
         from .finish.site import STAGING, add_language, add_shared, publish, start_staging
 
@@ -180,13 +180,11 @@ class _Run:
         key, fingerprints, fresh = self.fingerprints.key, self.fingerprints, self.fresh
 
         def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
-            """Runs in the language's own process: write its source tree, then wait until its
-            notebooks' results are in its execution cache."""
+            """Runs in the language's own process: write its source tree."""
             if fresh:
                 (work / lang / KEPT_PAGES).unlink(missing_ok=True)  # render every page
             origins = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
                                         notebooks, key, fingerprints)
-            notebooks_run.wait(lang)
             return trees[lang], work / lang / "html", work / lang / "doctrees", origins
 
         # The new site is put together beside the published one while the languages build:
@@ -198,12 +196,13 @@ class _Run:
         def deliver(lang: str) -> None:
             add_language(html[lang], staging, lang, published)
 
+        notebooks_run.finish()  # every result in its cache: myst-nb executes nothing
+        timings["notebooks"] = notebooks_run.seconds
         mark = time.perf_counter()
         results = sorted(build_languages(order, prepare, jobs=self.jobs, fresh=fresh, inputs=self.inputs,
-                                         deliver=deliver, fork_lock=notebooks_run.fork_lock,
+                                         deliver=deliver,
                                          meanwhile=lambda: add_shared(config, catalogue, staging, published)),
                          key=lambda r: list(trees).index(r.lang))
-        timings["notebooks"] = notebooks_run.seconds()  # while the languages' processes started
         timings["build"] = time.perf_counter() - mark
         timings.update({f"build {r.lang}": r.seconds for r in results})
         failed = [r for r in results if not r.ok]
@@ -219,10 +218,11 @@ class _Run:
         (work / "timings.json").write_text(json.dumps(timings, indent=1))
         return Report(catalogue, warnings, timings, output)
 
-    def _load_and_start_notebooks(self, trees: dict[str, Path], order: list[str]) -> _NotebookRun:
+    def _load_and_start_notebooks(self, trees: dict[str, Path], order: list[str]) -> NotebookRun:
         """Load the content while kernels start; start the notebooks that must run, the
-        languages' in `order`, and import what the languages' builds need meanwhile."""
+        languages' in `order`, and import what the languages' builds need while they run."""
         from .build.jupyterbook import preload
+        from .build.kernels import NotebookRun
 
         config, timings = self.config, self.timings
         kernels, notebook_jobs, notebooks_stamp = _start_notebooks(config, self.fingerprints.key, trees, self.jobs,
@@ -232,7 +232,7 @@ class _Run:
             config, catalogue, pages, notebooks, warnings = _load(self.root, self.fingerprints)
             save_snapshot(config, self.fingerprints.key, catalogue, pages)
             timings["load"] = time.perf_counter() - self.started
-            run = _NotebookRun(kernels, notebook_jobs, notebooks_stamp, _myst_extensions(config), own)
+            run = NotebookRun(kernels, notebook_jobs, notebooks_stamp, _myst_extensions(config), own)
         except BaseException:
             if own:
                 kernels.close()
@@ -240,80 +240,10 @@ class _Run:
         try:
             preload(chinese=any(language.code.startswith("zh") for language in config.languages))
         except BaseException:
-            run.close()
+            run.finish()
             raise
         self.config, self.loaded = config, (catalogue, pages, notebooks, warnings)
         return run
-
-
-class _NotebookRun:
-    """The notebooks of one build, running in kernels while the languages' processes start:
-    each language's results go into its execution cache as soon as they are all done, and
-    its process waits for exactly that (:meth:`wait`) before Sphinx reads its pages."""
-
-    def __init__(self, kernels, jobs: list, stamp: str, extensions: list[str], own: bool) -> None:
-        import multiprocessing
-        import threading
-        from concurrent.futures import ThreadPoolExecutor
-
-        self.kernels, self.stamp, self.own = kernels, stamp, own
-        self.fork_lock = threading.Lock()  # held while results are written (see build_languages)
-        self.started, self.ended = time.perf_counter(), None
-        self._ready = {job.lang: multiprocessing.get_context("fork").Event() for job in jobs}
-        self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook-results")
-        self._future = None
-        if kernels is not None and jobs:
-            self._future = kernels.start_run(jobs, extensions, self._language_done)
-            self._future.add_done_callback(self._all_done)
-        else:
-            self._all_done(None)
-
-    def _language_done(self, lang: str, results: list) -> None:
-        # In the kernels' thread: the cache is written in another one, not to hold up the kernels.
-        self._storing.submit(self._store, lang, results)
-
-    def _store(self, lang: str, results: list) -> None:
-        from .build.kernels import store
-
-        try:
-            with self.fork_lock:
-                store(results)  # a notebook whose result is not stored is run by myst-nb, which reports
-        finally:
-            self.ended = time.perf_counter()
-            self._ready[lang].set()
-
-    def _all_done(self, _future) -> None:
-        def release() -> None:
-            self.ended = self.ended or time.perf_counter()
-            for ready in self._ready.values():
-                ready.set()
-
-        try:
-            self._storing.submit(release)  # after the results already stored
-        except RuntimeError:  # closed: nothing is waiting any more
-            release()
-
-    def wait(self, lang: str) -> None:
-        """In a language's process: wait until that language's notebooks are in its cache."""
-        if lang in self._ready:
-            self._ready[lang].wait()
-
-    def seconds(self) -> float:
-        return ((self.ended or time.perf_counter()) - self.started) if self._future is not None else 0.0
-
-    def close(self) -> None:
-        """Wait for the notebooks still running (a build that failed early), then stop
-        the kernels if they are this build's own."""
-        try:
-            if self._future is not None:
-                try:
-                    self._future.result()
-                except Exception:  # noqa: BLE001 - the notebooks myst-nb then runs report it
-                    pass
-            self._storing.shutdown(wait=True)
-        finally:
-            if self.own:
-                self.kernels.close()
 
 
 def prewarm(config: Config) -> None:

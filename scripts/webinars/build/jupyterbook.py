@@ -8,7 +8,6 @@ languages never share a process, and this process never starts Sphinx itself.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import importlib
 import io
@@ -17,8 +16,8 @@ import multiprocessing
 import os
 import re
 import sys
-import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -123,18 +122,12 @@ def _first_uses() -> None:
 
 def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None, fresh: bool = False,
                     inputs: tuple[Path, ...] = (), deliver: Deliver | None = None,
-                    meanwhile: Callable[[], None] | None = None,
-                    fork_lock: threading.Lock | None = None) -> list[LanguageBuild]:
+                    meanwhile: Callable[[], None] | None = None) -> list[LanguageBuild]:
     """Write and build each language in its own process, `jobs` at a time; one result per language.
 
     A language whose source tree and `inputs` (templates, static files, our code) are
     exactly as at its last successful build is not built again. Each language's process
     ends by handing its pages to `deliver`; this process runs `meanwhile` while they work.
-
-    A language's process is forked while `fork_lock` is held: a thread of this process
-    that uses a library the languages use too (the notebooks' results written into
-    their execution caches: SQLite) holds it meanwhile, so that no process is forked
-    with that library's locks taken, never to be released in it.
     """
     shared = shared_fingerprint(inputs)
     jobs = max(1, jobs or min(len(langs), os.cpu_count() or 1))
@@ -144,15 +137,13 @@ def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None,
     # collection first: it would take 0.1 s of every build, before any language starts.
     gc.freeze()
     try:
-        return _fork_languages(langs, prepare, jobs, fresh, shared, deliver, meanwhile,
-                               fork_lock or contextlib.nullcontext())
+        return _fork_languages(langs, prepare, jobs, fresh, shared, deliver, meanwhile)
     finally:
         gc.unfreeze()
 
 
 def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, shared: str,
-                    deliver: Deliver | None, meanwhile: Callable[[], None] | None,
-                    fork_lock) -> list[LanguageBuild]:
+                    deliver: Deliver | None, meanwhile: Callable[[], None] | None) -> list[LanguageBuild]:
     context = multiprocessing.get_context("fork")
     waiting, running, results = list(langs), {}, {}
     failure = None
@@ -160,10 +151,9 @@ def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, 
         while waiting and len(running) < jobs:
             lang = waiting.pop(0)
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_language, args=(lang, prepare, writer, fresh, shared, deliver),
+            process = context.Process(target=_language_process, args=(lang, prepare, writer, fresh, shared, deliver),
                                       name=f"build-{lang}", daemon=True)
-            with fork_lock:
-                process.start()
+            process.start()
             writer.close()
             running[reader] = (lang, process)
         if meanwhile is not None:
@@ -191,6 +181,28 @@ def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, 
 def shared_fingerprint(inputs: tuple[Path, ...]) -> str:
     """What every language's build depends on besides its own sources."""
     return stat_digest(inputs) + _versions()
+
+
+def _language_process(*args) -> None:
+    """The language's process: build, report, and end at once.
+
+    It ends without the interpreter's exit handlers: it was forked from a process whose
+    other threads (the kernels' and, in the preview, the web server's) may have held
+    locks of their libraries at that moment, and those handlers (concurrent.futures'
+    among them) would wait for such a lock forever.
+    """
+    code = 1
+    try:
+        _language(*args)
+        code = 0
+    except BaseException:  # noqa: BLE001 - said in the language's log; the build reports the exit
+        traceback.print_exc()
+    finally:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
 
 
 def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, deliver: Deliver | None) -> None:

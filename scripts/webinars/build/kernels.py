@@ -3,10 +3,11 @@
 myst-nb, left alone, starts a new kernel for every notebook of every language,
 and each kernel imports pandas and this package again: about 1.5 s per notebook.
 Here a couple of kernels start while the content loads, import once, and run the
-notebooks one after another (the namespace is reset between two notebooks). Each
-result goes into the language's jupyter-cache under the key myst-nb computes
+notebooks one after another (the namespace is reset between two notebooks), one
+language after another (:class:`NotebookRun`). As soon as a language's notebooks
+have run, their results go into its jupyter-cache under the key myst-nb computes
 itself (the code cells and their metadata, which hold the language and the
-content fingerprint), so that myst-nb finds it and executes nothing.
+content fingerprint), so that myst-nb finds them and executes nothing.
 
 This is only a shortcut: a notebook that fails here, or a kernel that does not
 start, is left to myst-nb, which runs it its usual way and reports the error.
@@ -19,6 +20,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,6 +196,50 @@ def store(results: list[tuple[NotebookJob, object, float]]) -> None:
         for old in cache.list_cache_records():
             if old.uri == str(job.path) and old.pk != record.pk:
                 cache.remove_cache(old.pk)
+
+
+class NotebookRun:
+    """The notebooks of one build, running in kernels while the build imports what the
+    languages' builds need: each language's results go into its execution cache as soon
+    as its notebooks have run, while the others' still run."""
+
+    def __init__(self, kernels: Kernels | None, jobs: list[NotebookJob], stamp: str, extensions: list[str],
+                 own: bool) -> None:
+        self.kernels, self.stamp, self.own = kernels, stamp, own  # own: closed with the run
+        self.started, self.seconds = time.perf_counter(), 0.0
+        self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook-results")
+        self._future = kernels.start_run(jobs, extensions, self._language_done) if kernels and jobs else None
+        self._finished = False
+
+    def _language_done(self, _lang: str, results: list) -> None:
+        # In the kernels' thread: the cache is written in another one, not to hold up the kernels.
+        self._storing.submit(store, results)
+
+    def finish(self) -> None:
+        """Wait until every notebook has run and its result is stored, and stop the kernels
+        if they are this build's own. A notebook whose result is not stored (it failed
+        here) is run by myst-nb, which reports what went wrong.
+
+        The languages' processes are forked only after this: forking while the kernels'
+        thread was starting kernels once left that thread waiting forever, and the build
+        with it (tests/test_notebooks.py, the third build of
+        test_unchanged_content_executes_nothing_and_changed_content_executes_again).
+        """
+        if self._finished:
+            return
+        self._finished = True
+        try:
+            if self._future is not None:
+                try:
+                    self._future.result()
+                except Exception:  # noqa: BLE001 - the notebooks myst-nb then runs report it
+                    pass
+            self._storing.shutdown(wait=True)
+            if self._future is not None:
+                self.seconds = time.perf_counter() - self.started
+        finally:
+            if self.own:
+                self.kernels.close()
 
 
 class KernelPool:
