@@ -6,10 +6,12 @@ For each size N it generates a corpus (benchmarks/corpus.py) and measures:
   (a) a plain `jupyter-book build` of the same pages in one language, default theme settings;
   (b) our clean build of all languages;
   (c) our rebuild after adding one webinar, and whether its output equals a clean build's;
+      the median of three (a webinar added before each), as this machine's timings vary;
   (d) our rebuild with nothing changed: notebooks executed, pages rewritten;
   (p) the rebuild after adding one more webinar while `webinars preview` runs (the staff's
       loop: kernels and imports kept warm), as the preview reports it, the time from the file
-      written to the site published, and whether that site equals a clean build's;
+      written to the site published, and whether that site equals a clean build's; the
+      median of three, as for (c);
   (e) peak memory of the whole process tree (sampled).
 """
 
@@ -19,6 +21,7 @@ import argparse
 import filecmp
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -32,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # noqa: E402
 
 BIN = Path(sys.executable).parent
+REPEATS = 3  # (c) and (p) are the median of this many rebuilds
 
 
 class PeakMemory:
@@ -73,9 +77,10 @@ _BUILT = re.compile(r"\] (?:built in (?P<seconds>[0-9.]+) s|up to date)")
 
 
 def preview_rebuild(root: Path, name: str) -> tuple[float, float, int]:
-    """Start `webinars preview` on `root`, let it build and warm up, add webinar `name`;
-    return (the rebuild's time as the preview reports it, seconds from the file written
-    to the site published, peak memory)."""
+    """Start `webinars preview` on `root`, let it build and warm up, add a webinar `name`-i
+    and wait for the rebuild, REPEATS times; return the medians of (the rebuild's time as
+    the preview reports it, seconds from the file written to the site published), and the
+    peak memory."""
     process = psutil.Popen([str(BIN / "webinars"), "--root", str(root), "preview", "--port", "0"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     memory = PeakMemory(process)
@@ -90,17 +95,19 @@ def preview_rebuild(root: Path, name: str) -> tuple[float, float, int]:
         process.kill()
         raise SystemExit(f"webinars preview failed on {root} (see its output above)")
 
+    seconds, latencies = [], []
     try:
         next_build()
-        time.sleep(10)  # its kernels start once the first build is done
-        written = time.perf_counter()
-        add_webinar(root, name)
-        seconds = float(next_build().group("seconds"))
-        latency = time.perf_counter() - written
+        for i in range(REPEATS):
+            time.sleep(10)  # its kernels start, and the replaced site goes, once a build is done
+            written = time.perf_counter()
+            add_webinar(root, f"{name}-{i}")
+            seconds.append(float(next_build().group("seconds")))
+            latencies.append(time.perf_counter() - written)
     finally:
         process.terminate()
         process.wait(timeout=60)
-    return seconds, latency, memory.stop()
+    return statistics.median(seconds), statistics.median(latencies), memory.stop()
 
 
 def plain_book(source: Path, dest: Path) -> None:
@@ -168,8 +175,11 @@ def measure(n: int, base: Path, plain_build: bool = True) -> dict:
     row["a"] = timed([str(BIN / "jupyter-book"), "build", "--quiet", str(plain)])[0] if plain_build else None
     webinars = [str(BIN / "webinars"), "--root"]
     row["b"], peak_b = timed([*webinars, str(ours), "build"])
-    add_webinar(ours)
-    row["c"], peak_c = timed([*webinars, str(ours), "build"])
+    rebuilds = []
+    for i in range(REPEATS):
+        add_webinar(ours, f"added-{i}")
+        rebuilds.append(timed([*webinars, str(ours), "build"]))
+    row["c"], peak_c = statistics.median(seconds for seconds, _ in rebuilds), max(peak for _, peak in rebuilds)
     shutil.copytree(ours, clean, ignore=shutil.ignore_patterns("_build"))
     timed([*webinars, str(clean), "build"])
     row["diff"] = differing(ours / "_build" / "site", clean / "_build" / "site")
