@@ -38,7 +38,7 @@ def add_language(html: Path, staging: Path, lang: str, published: Path | None = 
     links to it, so that a rebuild copies only what changed. Nothing is ever written into a
     linked file: a changed file is unlinked and written anew, so the published site is never
     touched."""
-    _mirror(html, staging / lang, published / lang if published else None)
+    _mirror_folder(str(html), str(staging / lang), str(published / lang) if published else None)
 
 
 def add_shared(config: Config, catalogue: Catalogue, staging: Path, published: Path | None = None) -> None:
@@ -53,12 +53,8 @@ def add_shared(config: Config, catalogue: Catalogue, staging: Path, published: P
 _SKIP = {".buildinfo", ".doctrees"}
 
 
-def _mirror(source: Path, target: Path, previous: Path | None) -> None:
-    """Copy `source` to `target`, linking files identical (size, time) to `previous`'s."""
-    _mirror_folder(str(source), str(target), str(previous) if previous is not None else None)
-
-
 def _mirror_folder(source: str, target: str, previous: str | None) -> None:
+    """Copy `source` to `target`, linking files identical (size, time) to `previous`'s."""
     # Plain strings and scandir: a language has thousands of folders (one per page).
     os.makedirs(target, exist_ok=True)
     with os.scandir(source) as entries:
