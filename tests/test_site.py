@@ -206,10 +206,20 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
     import shutil
 
     build_site(mini)
+    site = mini / "_build/site"
+    # Publishing replaces only the files that changed, and removes what the site no longer has.
+    untouched = site / "zh/_static/webinars.css"
+    before = untouched.stat()
+    for stray in (site / "stray.html", site / "en/stray/index.html", site / "media/stray.pdf"):
+        stray.parent.mkdir(parents=True, exist_ok=True)
+        stray.write_text("")
     folder = mini / "content/webinars/2024-06-11-licensing-start-ups"
     folder.mkdir()
     (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
     build_site(mini)
+    after = untouched.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert not (site / "en/stray").exists()
     clean = tmp_path / "clean"
     shutil.copytree(mini, clean, ignore=shutil.ignore_patterns("_build"))
     build_site(clean)
@@ -308,19 +318,19 @@ def test_a_language_whose_sources_did_not_change_is_not_built_again(mini: Path) 
     config.write_text("\n".join(line for line in text.splitlines() if "static_dir" not in line)
                       .replace("webinars:\n", "webinars:\n  static_dir: static\n") + "\n", encoding="utf-8")
     (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed */\n")
-    retired = mini / "_build/site.old"  # the site the second build replaced...
-    assert not retired.exists()  # (the second build published nothing)
     third = build_site(mini)
     assert all(third.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
-    assert (retired / "en/index.html").is_file()  # ...kept until the next build,
-    (retired / "marker").write_text("")
     assert "/* changed */" in (mini / "_build/site/ar/_static/webinars.css").read_text()
+    # What a build stopped before publishing left beside the site goes with the next build.
+    leftover = mini / "_build/site.new"
+    (leftover / "en").mkdir(parents=True)
+    (leftover / "en/marker").write_text("")
     (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed again */\n")
     fourth = build_site(mini)
     assert all(fourth.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
     assert "/* changed again */" in (mini / "_build/site/zh/_static/webinars.css").read_text()
-    assert not (retired / "marker").exists()  # ...which removes it (and keeps the site it replaces)
-    assert "/* changed */" in (retired / "zh/_static/webinars.css").read_text()
+    assert not (mini / "_build/site/en/marker").exists()
+    assert [path.name for path in (mini / "_build").iterdir() if path.name.startswith("site")] == ["site"]
 
 
 def test_a_build_with_nothing_changed_stops_early_and_says_so(built_mini: Path, capsys) -> None:

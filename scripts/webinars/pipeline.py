@@ -130,7 +130,7 @@ def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kerne
         return Report(catalogue, warnings, timings, output)
     (work / SITE_STAMP).unlink(missing_ok=True)
     run = _Run(root, config, fingerprints, inputs, stamp, jobs, fresh, kernels, started)
-    run.clearing = clear_retired(output)  # the site the last build replaced goes while this one works
+    run.clearing = clear_retired(output)  # what a stopped build left goes while this one works
     try:
         return run.build()
     finally:
@@ -187,8 +187,8 @@ class _Run:
                                         notebooks, key, fingerprints)
             return trees[lang], work / lang / "html", work / lang / "doctrees", origins
 
-        # The new site is put together beside the published one while the languages build:
-        # each language's process adds its pages as soon as they are built.
+        # The new site's changes are staged beside the published one while the languages
+        # build: each language's process stages its pages as soon as they are built.
         staging, published = output.with_name(output.name + STAGING), output if output.is_dir() else None
         start_staging(staging)
         html = {lang: work / lang / "html" for lang in trees}
@@ -324,8 +324,8 @@ def warm_up(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
 
 
 def remove_retired(root: Path) -> None:
-    """Remove the site the last build replaced now (``webinars preview``, between two builds),
-    rather than while the next build works; unless a build of the site is running."""
+    """Remove what a stopped build left beside the site now (``webinars preview``, between two
+    builds), rather than while the next build works; unless a build of the site is running."""
     from .finish.site import clear_retired
 
     config = load_config(Path(root).resolve())

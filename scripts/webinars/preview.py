@@ -71,7 +71,7 @@ class Preview:
 
     def get_ready(self) -> None:
         """Between two builds: start the next build's kernels, do its imports, and remove
-        the site the last build replaced, so that the next change waits for none of it."""
+        what a stopped build left, so that the next change waits for none of it."""
         try:
             warm_up(self.root, self.pool, self.jobs)
             remove_retired(self.root)
@@ -144,7 +144,7 @@ def serve(site: Path, port: int, builds: Callable[[], int]) -> http.server.Threa
     """Serve `site` on 127.0.0.1:`port` (0: any free port) in a background thread; `builds`
     tells the pages which build they come from (they reload when it changes).
 
-    The folder is looked up at each request: a build replaces it whole when it publishes.
+    The folder is looked up at each request: a build replaces its changed files when it publishes.
     """
     handler = type("Handler", (_Handler,), {"builds": staticmethod(builds)})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))

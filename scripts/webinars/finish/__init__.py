@@ -1,1 +1,1 @@
-"""Finishing: what the site needs beyond the language builds, and atomic publishing."""
+"""Finishing: what the site needs beyond the language builds, and publishing once every language built."""

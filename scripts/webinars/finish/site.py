@@ -1,7 +1,11 @@
-"""Put the site together beside the published one, then swap it in.
+"""Put the site together beside the published one, then bring the published one up to date.
 
-The last good site stays in place until every language has been built and the
-new tree is complete; a failed build never touches it.
+While the languages build, every file of the new site that differs from the
+published one is copied into a staging folder beside it (``<site>.new``), and
+what the new site no longer has is noted there. The published site is not
+touched until every language has been built: a failed build leaves it as it
+was. Then the staged files are moved into it, one rename each, and the dropped
+ones removed, so that publishing costs what changed, not the size of the site.
 """
 
 from __future__ import annotations
@@ -20,81 +24,146 @@ from ..assemble import urls
 from ..config import Config
 from ..content.catalogue import Catalogue
 
-# Beside the published site: the one it replaced, the next one being put together, and
-# what is being removed.
-RETIRED, STAGING, REMOVING = ".old", ".new", ".removing-"
+# Beside the published site: the changes being staged, what is being removed, and (from
+# builds before publishing in place) a replaced site.
+STAGING, REMOVING, RETIRED = ".new", ".removing-", ".old"
+# In the staging folder: for each part of the site (a language, the shared files), the
+# published paths it drops, one per line.
+DROPPED = ".dropped-"
+# The site's own top-level files besides the languages' folders.
+_SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), "data", "index.html", ".nojekyll"}
+# Sphinx's own files that are not part of the site.
+_SKIP = {".buildinfo", ".doctrees"}
 
 
 def start_staging(staging: Path) -> None:
-    """An empty folder for the new site, beside the published one."""
+    """An empty folder for the changes, beside the published site."""
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
 
 
 def add_language(html: Path, staging: Path, lang: str, published: Path | None = None) -> None:
-    """Put a language's built pages into the new site (in the language's own build process,
-    as soon as it is built). Files that did not change since the `published` site are hard
-    links to it, so that a rebuild copies only what changed. Nothing is ever written into a
-    linked file: a changed file is unlinked and written anew, so the published site is never
-    touched."""
-    _mirror_folder(str(html), str(staging / lang), str(published / lang) if published else None)
+    """Stage a language's built pages (in the language's own build process, as soon as it is
+    built): the files that differ (size, time) from the `published` site's, and the list of
+    the published files it no longer has."""
+    dropped: list[str] = []
+    _stage_folder(str(html), str(staging / lang), str(published / lang) if published else None,
+                  lang, dropped, skip=_SKIP)
+    _write_dropped(staging, lang, dropped)
 
 
 def add_shared(config: Config, catalogue: Catalogue, staging: Path, published: Path | None = None) -> None:
-    """What the languages share (media, downloads) and the root page; done while they build."""
-    copy_media(config, catalogue, staging / urls.MEDIA_ROOT,
-               published / urls.MEDIA_ROOT if published else None)
-    write_downloads(catalogue, staging / "data")
-    (staging / "index.html").write_text(root_page(config), encoding="utf-8")
-    (staging / ".nojekyll").write_text("", encoding="utf-8")
+    """Stage what the languages share (media, downloads) and the root page; done while they build."""
+    dropped: list[str] = []
+    copy_media(config, catalogue, staging / urls.MEDIA_ROOT, published / urls.MEDIA_ROOT if published else None,
+               dropped)
+    downloads = staging / "data"
+    write_downloads(catalogue, downloads)
+    files = {"index.html": root_page(config), ".nojekyll": ""}
+    files.update({f"data/{path.name}": path.read_text(encoding="utf-8") for path in downloads.iterdir()})
+    for name, text in files.items():
+        target = staging / name
+        try:
+            same = published is not None and (published / name).read_text(encoding="utf-8") == text
+        except (OSError, UnicodeDecodeError):
+            same = False
+        if same:
+            target.unlink(missing_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    if published is not None:
+        # Anything else at the top (a language no longer built, a stray file) goes.
+        keep = _SHARED_TOP | {language.code for language in config.languages}
+        with os.scandir(published) as entries:
+            dropped += [entry.name for entry in entries if entry.name not in keep]
+        dropped += [f"data/{entry.name}" for entry in _entries(published / "data")
+                    if f"data/{entry.name}" not in files]
+    _write_dropped(staging, "shared", dropped)
 
 
-_SKIP = {".buildinfo", ".doctrees"}
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
-def _mirror_folder(source: str, target: str, previous: str | None) -> None:
-    """Copy `source` to `target`, linking files identical (size, time) to `previous`'s."""
-    # Plain strings and scandir: a language has thousands of folders (one per page).
-    os.makedirs(target, exist_ok=True)
+def _write_dropped(staging: Path, part: str, dropped: list[str]) -> None:
+    (staging / f"{DROPPED}{part}").write_text("".join(f"{path}\n" for path in dropped), encoding="utf-8")
+
+
+def _stage_folder(source: str, target: str, previous: str | None, relative: str, dropped: list[str],
+                  skip: set[str] = frozenset()) -> None:
+    """Copy the files of `source` that differ (size, time) from `previous`'s into `target`;
+    add to `dropped` what `previous` has and `source` has not (paths under `relative`)."""
+    # Plain strings and scandir: a language has hundreds of folders (one per page).
+    old: dict[str, os.DirEntry] = {}
+    if previous is not None:
+        for entry in _entries(Path(previous)):
+            old[entry.name] = entry
+    made = False
     with os.scandir(source) as entries:
         for entry in entries:
-            if entry.name in _SKIP:
+            if entry.name in skip:
                 continue
-            copy = os.path.join(target, entry.name)
-            old = os.path.join(previous, entry.name) if previous is not None else None
+            name = f"{relative}/{entry.name}"
+            before = old.pop(entry.name, None)
             if entry.is_dir(follow_symlinks=False):
-                _mirror_folder(entry.path, copy, old)
+                if before is not None and not before.is_dir(follow_symlinks=False):
+                    dropped.append(name)  # a file becomes a folder
+                    before = None
+                _stage_folder(entry.path, os.path.join(target, entry.name),
+                              before.path if before is not None else None, name, dropped)
                 continue
-            _link_or_copy(entry.path, copy, old, entry.stat())
+            if before is not None:
+                if before.is_dir(follow_symlinks=False):
+                    dropped.append(name)  # a folder becomes a file
+                else:
+                    mine, theirs = entry.stat(), before.stat()
+                    if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
+                        continue
+            if not made:
+                os.makedirs(target, exist_ok=True)
+                made = True
+            shutil.copy2(entry.path, os.path.join(target, entry.name))
+    dropped.extend(f"{relative}/{name}" for name in old if name not in skip)
 
 
-def _link_or_copy(origin: str | Path, copy: str | Path, old: str | Path | None,
-                  state: os.stat_result | None = None) -> None:
-    """Link `old` (the published site's file) as `copy` when it is the same as `origin`
-    (size and time; `state` is `origin`'s if known), else copy `origin`."""
-    if old is not None:
+def _stage_file(origin: Path, staged: Path, published: Path | None) -> None:
+    """Copy `origin` to `staged` unless `published` is the same (size and time)."""
+    if published is not None:
         try:
-            mine, theirs = state or os.stat(origin), os.stat(old)
+            mine, theirs = origin.stat(), published.stat()
         except FileNotFoundError:
             pass
         else:
             if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
-                os.link(old, copy)
                 return
-    shutil.copy2(origin, copy)
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(origin, staged)
 
 
-def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path | None = None) -> None:
-    """Slides and other material, once for all languages; unchanged files linked to `previous`'s."""
+def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path | None = None,
+               dropped: list[str] | None = None) -> None:
+    """Stage the slides and other material, once for all languages: those that differ from
+    `previous`'s; add the ones `previous` has and the content no longer lists to `dropped`."""
     content = config.path("content_dir") / "webinars"
+    wanted: set[str] = set()
     for webinar in catalogue.webinars.values():
         for slide in webinar.facts.slides:
-            target = media / webinar.id / slide.file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            origin = content / webinar.id / slide.file
-            old = previous / webinar.id / slide.file if previous is not None else None
-            _link_or_copy(origin, target, old)
+            wanted.add(f"{webinar.id}/{slide.file}")
+            _stage_file(content / webinar.id / slide.file, media / webinar.id / slide.file,
+                        previous / webinar.id / slide.file if previous is not None else None)
+    if previous is not None and dropped is not None and previous.is_dir():
+        root = urls.MEDIA_ROOT.strip("/")
+        for folder, _subfolders, names in os.walk(previous):
+            for name in names:
+                path = os.path.relpath(os.path.join(folder, name), previous).replace(os.sep, "/")
+                if path not in wanted:
+                    dropped.append(f"{root}/{path}")
 
 
 def write_downloads(catalogue: Catalogue, folder: Path) -> None:
@@ -119,24 +188,52 @@ def root_page(config: Config) -> str:
 
 
 def publish(staging: Path, output: Path) -> None:
-    """Replace `output` by `staging` with two renames; the old site is kept until then.
+    """Bring `output` up to date with what was staged: remove what the new site dropped,
+    then move each staged file into place (a rename each: a reader gets the old file or
+    the new one, never a part of one). The first site is `staging` itself, renamed."""
+    lists = sorted(staging.glob(f"{DROPPED}*"))
+    if not output.is_dir():
+        for path in lists:
+            path.unlink()
+        staging.rename(output)
+        return
+    for path in lists:
+        for name in path.read_text(encoding="utf-8").splitlines():
+            _remove(output / name, output)
+        path.unlink()
+    for folder, _subfolders, names in os.walk(staging):
+        if not names:
+            continue
+        target = output / os.path.relpath(folder, staging)
+        if not target.is_dir():
+            if target.exists() or target.is_symlink():
+                target.unlink()
+            target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            os.replace(os.path.join(folder, name), target / name)
+    shutil.rmtree(staging)
 
-    The replaced site is left beside the new one (``<output>.old``) and removed by the
-    next build, while that build works (see :func:`clear_retired`).
-    """
-    retired = output.with_name(output.name + RETIRED)
-    if retired.exists():
-        shutil.rmtree(retired)
-    if output.exists():
-        output.rename(retired)
-    staging.rename(output)
+
+def _remove(path: Path, output: Path) -> None:
+    """Remove a published file or folder, and the folders it leaves empty."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+    else:
+        return
+    folder = path.parent
+    while folder != output and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def clear_retired(output: Path) -> subprocess.Popen | None:
-    """Start removing what the last build left beside `output` (the site it replaced, an
-    unfinished new site); the build waits for the returned process before it ends.
+    """Start removing what an earlier build left beside `output` (the changes of a build
+    that stopped before publishing; a site replaced whole, by builds before publishing
+    in place); the build waits for the returned process before it ends.
 
-    They are renamed first, so that the new site can be put together at once.
+    They are renamed first, so that the new changes can be staged at once.
     """
     for suffix in (RETIRED, STAGING):
         leftover = output.with_name(output.name + suffix)
