@@ -124,6 +124,7 @@ def test_keyboard_focus_is_visible(open_page) -> None:
 
 @pytest.mark.parametrize("lang, query, expected", [
     ("zh", "许可", "2024-05-21-licensing-negotiation"),
+    ("zh", "procurement", "2023-10-17-tto-valorisation"),  # English shown where Chinese is missing
     ("ar", "التفاوض", "2024-05-21-licensing-negotiation"),
     ("ru", "лицензии", "2024-05-21-licensing-negotiation"),
 ])

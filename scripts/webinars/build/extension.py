@@ -22,7 +22,34 @@ def setup(app) -> dict[str, Any]:
     app.connect("html-collect-pages", drop_emptied_search_terms)
     app.add_css_file("webinars.css")
     app.add_js_file("topic-list.js", loading_method="defer")
+    app.add_search_language(_chinese_search())
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _chinese_search() -> type:
+    """Sphinx's Chinese search index, with jieba only for text that is not plain ASCII.
+
+    Sphinx runs jieba over every text of a Chinese page, and much of the Chinese site is
+    English shown where a translation is missing: jieba, in pure Python, took 2 s for the
+    ASCII text of 400 pages, against 0.07 s for the same words found by a regular expression.
+    In ASCII text jieba finds those words, the parts of the ones joined by ``_``, and
+    punctuation (which the index has no use for); the regular expression finds the same words.
+    """
+    from sphinx.search import zh
+
+    class ChineseSearch(zh.SearchChinese):
+        def init(self, options: dict[str, str]) -> None:
+            super().init(options)
+            self.latin_terms = set()  # Sphinx's is a list, looked up once per word stemmed
+
+        def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's name
+            latin = [term.strip() for term in self.latin1_letters.findall(input)]
+            self.latin_terms.update(latin)
+            if input.isascii():
+                return latin + [part for term in latin if "_" in term for part in term.split("_") if part]
+            return (list(zh.jieba.cut_for_search(input)) if zh.JIEBA else []) + latin
+
+    return ChineseSearch
 
 
 def no_numbering(app, config) -> None:
