@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -52,10 +53,23 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def run() -> None:
+    """The command itself: :func:`main`, then end the process at once.
+
+    Left to itself, the interpreter would free every object of the build one by one
+    before exiting: 0.6 s after a build of 300 webinars. By then the build has closed its
+    kernels and written and closed every file; only the terminal's buffers are left.
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _print(problems: list[Problem]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -165,9 +165,11 @@ class Kernels:
     def close(self) -> None:
         async def stop() -> None:
             kernels = await asyncio.wrap_future(self._started)
-            for manager, client in kernels:
+            for _manager, client in kernels:
                 client.stop_channels()
-                await manager.shutdown_kernel(now=True)
+            # Together: each waits for its kernel's process to end, polling every 0.1 s.
+            await asyncio.gather(*(manager.shutdown_kernel(now=True) for manager, _client in kernels),
+                                 return_exceptions=True)
 
         try:
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=30)
