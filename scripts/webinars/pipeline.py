@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,14 +198,24 @@ class _Run:
         def deliver(lang: str) -> None:
             add_language(html[lang], staging, lang, published)
 
-        notebooks_run.finish()  # every result in its cache: myst-nb executes nothing
-        timings["notebooks"] = notebooks_run.seconds
+        def hold_notebooks(lang: str) -> tuple[set[str], Callable[[], None]]:
+            """The language's notebooks' pages, and what waits until their results are stored."""
+            pages = {path.relative_to(trees[lang]).with_suffix("").as_posix()
+                     for path in notebooks_run.notebooks.get(lang, ())}
+            return pages, functools.partial(notebooks_run.wait, lang)
+
+        # The languages start while the notebooks run; each reads its notebooks' pages last,
+        # once their results are stored (myst-nb executes nothing).
+        notebooks_run.ready_to_fork()
         mark = time.perf_counter()
         results = sorted(build_languages(order, prepare, jobs=self.jobs, fresh=fresh, inputs=self.inputs,
                                          deliver=deliver,
-                                         meanwhile=lambda: add_shared(config, catalogue, staging, published)),
+                                         meanwhile=lambda: add_shared(config, catalogue, staging, published),
+                                         hold_notebooks=hold_notebooks, fork_lock=notebooks_run.fork_lock),
                          key=lambda r: list(trees).index(r.lang))
         timings["build"] = time.perf_counter() - mark
+        notebooks_run.finish()
+        timings["notebooks"] = notebooks_run.seconds
         timings.update({f"build {r.lang}": r.seconds for r in results})
         failed = [r for r in results if not r.ok]
         if failed:

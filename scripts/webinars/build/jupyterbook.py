@@ -8,6 +8,7 @@ languages never share a process, and this process never starts Sphinx itself.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import io
@@ -68,6 +69,9 @@ class LanguageBuild:
 Prepare = Callable[[str], tuple[Path, Path, Path, dict]]
 # Takes a language's built pages into the site (in the language's process, once it is built).
 Deliver = Callable[[str], None]
+# For a language: its notebooks' pages (docnames), and what waits until their results can be
+# read (called in the language's process, before Sphinx reads the first of them).
+HoldNotebooks = Callable[[str], tuple[set[str], Callable[[], None]]]
 
 
 def preload(chinese: bool = False) -> None:
@@ -122,12 +126,17 @@ def _first_uses() -> None:
 
 def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None, fresh: bool = False,
                     inputs: tuple[Path, ...] = (), deliver: Deliver | None = None,
-                    meanwhile: Callable[[], None] | None = None) -> list[LanguageBuild]:
+                    meanwhile: Callable[[], None] | None = None, hold_notebooks: HoldNotebooks | None = None,
+                    fork_lock=None) -> list[LanguageBuild]:
     """Write and build each language in its own process, `jobs` at a time; one result per language.
 
     A language whose source tree and `inputs` (templates, static files, our code) are
     exactly as at its last successful build is not built again. Each language's process
     ends by handing its pages to `deliver`; this process runs `meanwhile` while they work.
+
+    The notebooks may still be running: Sphinx then reads every other page first, and
+    the notebooks' pages once `hold_notebooks` says their results are stored. A process
+    is forked while `fork_lock` is held (see :class:`webinars.build.kernels.NotebookRun`).
     """
     shared = shared_fingerprint(inputs)
     jobs = max(1, jobs or min(len(langs), os.cpu_count() or 1))
@@ -137,13 +146,15 @@ def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None,
     # collection first: it would take 0.1 s of every build, before any language starts.
     gc.freeze()
     try:
-        return _fork_languages(langs, prepare, jobs, fresh, shared, deliver, meanwhile)
+        return _fork_languages(langs, prepare, jobs, fresh, shared, deliver, meanwhile, hold_notebooks,
+                               fork_lock or contextlib.nullcontext())
     finally:
         gc.unfreeze()
 
 
 def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, shared: str,
-                    deliver: Deliver | None, meanwhile: Callable[[], None] | None) -> list[LanguageBuild]:
+                    deliver: Deliver | None, meanwhile: Callable[[], None] | None,
+                    hold_notebooks: HoldNotebooks | None, fork_lock) -> list[LanguageBuild]:
     context = multiprocessing.get_context("fork")
     waiting, running, results = list(langs), {}, {}
     failure = None
@@ -151,9 +162,12 @@ def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, 
         while waiting and len(running) < jobs:
             lang = waiting.pop(0)
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_language_process, args=(lang, prepare, writer, fresh, shared, deliver),
+            hold = hold_notebooks(lang) if hold_notebooks is not None else None
+            process = context.Process(target=_language_process,
+                                      args=(lang, prepare, writer, fresh, shared, deliver, hold),
                                       name=f"build-{lang}", daemon=True)
-            process.start()
+            with fork_lock:
+                process.start()
             writer.close()
             running[reader] = (lang, process)
         if meanwhile is not None:
@@ -205,7 +219,8 @@ def _language_process(*args) -> None:
             os._exit(code)
 
 
-def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, deliver: Deliver | None) -> None:
+def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, deliver: Deliver | None,
+              hold: tuple[set[str], Callable[[], None]] | None = None) -> None:
     """In the language's process: write its sources, build them if they changed, hand the
     pages to `deliver`, report."""
     started = time.perf_counter()
@@ -226,7 +241,7 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
         # those (or our code) changed, every page of the language is written again.
         rewrite = fresh or last.partition("\n")[2] != shared
         _stamp(doctrees).unlink(missing_ok=True)
-        result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite)
+        result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite, hold)
         if result.ok:
             _stamp(doctrees).write_text(stamp)
     if result.ok and deliver is not None:
@@ -260,7 +275,8 @@ def _log_stderr_to(log: Path):
 
 
 
-def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrite: bool) -> LanguageBuild:
+def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrite: bool,
+               hold: tuple[set[str], Callable[[], None]] | None = None) -> LanguageBuild:
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
@@ -278,6 +294,8 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
                          confoverrides=sphinx_config, status=log, warning=warnings, freshenv=fresh,
                          keep_going=True, parallel=1)
             log.write(f"[webinars] Sphinx started in {time.perf_counter() - started:.2f} s\n")
+            if hold is not None:
+                _read_notebooks_last(app, *hold)
             app.build(rewrite, [])
             ok = app.statuscode == 0
         _prune_removed_pages(Path(src), Path(out))
@@ -287,6 +305,25 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
         ok = False
     found = tuple(_clean(line) for line in warnings.getvalue().splitlines() if line.strip())
     return LanguageBuild(lang, ok and not found, found, time.perf_counter() - started)
+
+
+def _read_notebooks_last(app, notebooks: set[str], wait: Callable[[], None]) -> None:
+    """Sphinx reads the notebooks' pages after every other page, and only once `wait` returns
+    (their results are in the execution cache: myst-nb executes nothing)."""
+    waited = []
+
+    def reorder(_app, _env, docnames: list[str]) -> None:
+        docnames.sort(key=lambda name: name in notebooks)  # stable: the others keep their order
+
+    def before_reading(_app, docname: str, _source) -> None:
+        if docname in notebooks and not waited:
+            started = time.perf_counter()
+            wait()
+            waited.append(True)
+            sys.stderr.write(f"[webinars] waited {time.perf_counter() - started:.2f} s for the notebooks\n")
+
+    app.connect("env-before-read-docs", reorder)
+    app.connect("source-read", before_reading)
 
 
 # What Sphinx itself writes beside the pages.

@@ -16,6 +16,7 @@ start, is left to myst-nb, which runs it its usual way and reports the error.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections import Counter
@@ -147,6 +148,13 @@ class Kernels:
             finished(queue.get_nowait())
         return [result for lang in results for result in results[lang]]
 
+    def wait_started(self) -> None:
+        """Block until every kernel has started (or failed to)."""
+        try:
+            self._started.result()
+        except Exception:  # noqa: BLE001 - the run finds no kernel and leaves the notebooks to myst-nb
+            pass
+
     def usable(self) -> bool:
         """True while every kernel started (or is still starting) and none has stopped since."""
         if not self._started.done():
@@ -201,32 +209,97 @@ def store(results: list[tuple[NotebookJob, object, float]]) -> None:
 
 
 class NotebookRun:
-    """The notebooks of one build, running in kernels while the build imports what the
-    languages' builds need: each language's results go into its execution cache as soon
-    as its notebooks have run, while the others' still run."""
+    """The notebooks of one build, running in kernels while the languages build: each
+    language's results go into its execution cache as soon as its notebooks have run,
+    and its process waits for exactly that (:meth:`wait`) before Sphinx reads its
+    notebooks' pages (see :func:`webinars.build.jupyterbook.build_languages`).
+
+    Two rules keep the languages' processes, forked while this runs, from inheriting a
+    lock or a pipe for good:
+
+    - they are forked only once the kernels have started (:meth:`ready_to_fork`): a
+      process forked while a kernel is being started inherits the pipe through which
+      ``subprocess`` learns that the kernel's program started, and the kernels' thread
+      then waits on that pipe until the forked process ends (which waits for the
+      notebooks: the build hung so, in the third build of
+      test_unchanged_content_executes_nothing_and_changed_content_executes_again);
+    - results are written (SQLite, through SQLAlchemy) while `fork_lock` is held, and a
+      process is forked only while holding it.
+    """
 
     def __init__(self, kernels: Kernels | None, jobs: list[NotebookJob], stamp: str, extensions: list[str],
                  own: bool) -> None:
-        self.kernels, self.stamp, self.own = kernels, stamp, own  # own: closed with the run
+        import multiprocessing
+
+        # Imported here, not first in the kernels' thread while a language's process is
+        # forked: the process would inherit the module's import lock, taken.
+        import jupyter_cache.base  # noqa: F401
+        import myst_nb.core.read  # noqa: F401
+        import myst_parser.config.main  # noqa: F401
+        import nbclient  # noqa: F401
+
+        self.kernels, self.stamp, self.own = kernels, stamp, own
         self.started, self.seconds = time.perf_counter(), 0.0
+        self.fork_lock = threading.Lock()
+        self.notebooks: dict[str, set[Path]] = {}  # language -> where its notebooks are written
+        for job in jobs:
+            self.notebooks.setdefault(job.lang, set()).add(job.path)
+        context = multiprocessing.get_context("fork")
+        self._stored = {lang: context.Event() for lang in self.notebooks}
         self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook-results")
         self._future = kernels.start_run(jobs, extensions, self._language_done) if kernels and jobs else None
+        if self._future is None:
+            self._release_all()
+        else:
+            self._future.add_done_callback(self._run_done)
         self._finished = False
 
-    def _language_done(self, _lang: str, results: list) -> None:
+    def _language_done(self, lang: str, results: list) -> None:
         # In the kernels' thread: the cache is written in another one, not to hold up the kernels.
-        self._storing.submit(store, results)
+        self._storing.submit(self._store, lang, results)
+
+    def _store(self, lang: str, results: list) -> None:
+        try:
+            with self.fork_lock:
+                store(results)
+        except Exception:  # noqa: BLE001 - a result not stored is run by myst-nb, which reports what fails
+            pass
+        finally:
+            self._stored[lang].set()
+
+    def _run_done(self, _future) -> None:
+        self.seconds = time.perf_counter() - self.started  # every notebook has run
+        # Whatever happened, no language waits for results that will not come (after the
+        # results being written, which come first in the storing thread).
+        try:
+            self._storing.submit(self._release_all)
+        except RuntimeError:  # the storing thread was shut down: everything is written
+            self._release_all()
+
+    def _release_all(self) -> None:
+        for event in self._stored.values():
+            event.set()
+
+    def ready_to_fork(self) -> None:
+        """Wait until the kernels have started (see the class's rules)."""
+        if self.kernels is not None and self._future is not None:
+            self.kernels.wait_started()
+
+    def wait(self, lang: str) -> None:
+        """In a language's process: wait until the language's notebooks' results are in its
+        execution cache (or will never be: myst-nb then runs them and reports)."""
+        event = self._stored.get(lang)
+        if event is None:
+            return
+        parent = os.getppid()
+        while not event.wait(0.5):
+            if os.getppid() != parent:
+                raise RuntimeError("the build that started this process is gone")
 
     def finish(self) -> None:
         """Wait until every notebook has run and its result is stored, and stop the kernels
         if they are this build's own. A notebook whose result is not stored (it failed
-        here) is run by myst-nb, which reports what went wrong.
-
-        The languages' processes are forked only after this: forking while the kernels'
-        thread was starting kernels once left that thread waiting forever, and the build
-        with it (tests/test_notebooks.py, the third build of
-        test_unchanged_content_executes_nothing_and_changed_content_executes_again).
-        """
+        here) is run by myst-nb, which reports what went wrong."""
         if self._finished:
             return
         self._finished = True
@@ -237,8 +310,7 @@ class NotebookRun:
                 except Exception:  # noqa: BLE001 - the notebooks myst-nb then runs report it
                     pass
             self._storing.shutdown(wait=True)
-            if self._future is not None:
-                self.seconds = time.perf_counter() - self.started
+            self._release_all()
         finally:
             if self.own:
                 self.kernels.close()
