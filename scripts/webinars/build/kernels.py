@@ -2,7 +2,7 @@
 
 myst-nb, left alone, starts a new kernel for every notebook of every language,
 and each kernel imports pandas and this package again: about 1.5 s per notebook.
-Here a couple of kernels start while the content loads, import once, and run the
+Here one kernel per two cores starts while the content loads, imports once, and runs the
 notebooks one after another (the namespace is reset between two notebooks), one
 language after another (:class:`NotebookRun`). As soon as a language's notebooks
 have run, their results go into its jupyter-cache under the key myst-nb computes
