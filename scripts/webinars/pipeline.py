@@ -250,7 +250,10 @@ class _Run:
                 kernels.close()
             raise
         try:
-            preload(chinese=any(language.code.startswith("zh") for language in config.languages))
+            # The Chinese word list only for the preview's builds: here the Chinese language's
+            # process loads it while the other languages build.
+            preload(chinese=self.pool is not None and any(language.code.startswith("zh")
+                                                           for language in config.languages))
         except BaseException:
             run.finish()
             raise
