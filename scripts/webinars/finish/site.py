@@ -58,21 +58,15 @@ def add_shared(config: Config, catalogue: Catalogue, staging: Path, published: P
     dropped: list[str] = []
     copy_media(config, catalogue, staging / urls.MEDIA_ROOT, published / urls.MEDIA_ROOT if published else None,
                dropped)
-    downloads = staging / "data"
-    write_downloads(catalogue, downloads)
-    files = {"index.html": root_page(config), ".nojekyll": ""}
-    files.update({f"data/{path.name}": path.read_text(encoding="utf-8") for path in downloads.iterdir()})
+    files = {"index.html": root_page(config), ".nojekyll": "", **downloads(catalogue)}
     for name, text in files.items():
-        target = staging / name
         try:
             same = published is not None and (published / name).read_text(encoding="utf-8") == text
         except (OSError, UnicodeDecodeError):
             same = False
-        if same:
-            target.unlink(missing_ok=True)
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        if not same:
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(text, encoding="utf-8")
     if published is not None:
         # Anything else at the top (a language no longer built, a stray file) goes.
         keep = _SHARED_TOP | {language.code for language in config.languages}
@@ -121,10 +115,8 @@ def _stage_folder(source: str, target: str, previous: str | None, relative: str,
             if before is not None:
                 if before.is_dir(follow_symlinks=False):
                     dropped.append(name)  # a folder becomes a file
-                else:
-                    mine, theirs = entry.stat(), before.stat()
-                    if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
-                        continue
+                elif _same(entry.stat(), before.stat()):
+                    continue
             if not made:
                 os.makedirs(target, exist_ok=True)
                 made = True
@@ -136,14 +128,17 @@ def _stage_file(origin: Path, staged: Path, published: Path | None) -> None:
     """Copy `origin` to `staged` unless `published` is the same (size and time)."""
     if published is not None:
         try:
-            mine, theirs = origin.stat(), published.stat()
+            if _same(origin.stat(), published.stat()):
+                return
         except FileNotFoundError:
             pass
-        else:
-            if mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns:
-                return
     staged.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(origin, staged)
+
+
+def _same(mine: os.stat_result, theirs: os.stat_result) -> bool:
+    """The published copy of a file is up to date: copies keep their original's size and time."""
+    return mine.st_size == theirs.st_size and mine.st_mtime_ns == theirs.st_mtime_ns
 
 
 def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path | None = None,
@@ -166,14 +161,14 @@ def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path
                     dropped.append(f"{root}/{path}")
 
 
-def write_downloads(catalogue: Catalogue, folder: Path) -> None:
-    """The topic list as CSV and JSON, one schema for every language."""
+def downloads(catalogue: Catalogue) -> dict[str, str]:
+    """The topic list as CSV and JSON, one schema for every language: path in the site -> text."""
     frame = tables.topic_list(catalogue)
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "topic-list.csv").write_text(tables.export_csv(frame), encoding="utf-8")
-    (folder / "topic-list.json").write_text(
-        json.dumps({"columns": tables.COLUMNS, "rows": tables.export_records(frame)}, ensure_ascii=False, indent=1),
-        encoding="utf-8")
+    return {
+        "data/topic-list.csv": tables.export_csv(frame),
+        "data/topic-list.json": json.dumps({"columns": tables.COLUMNS, "rows": tables.export_records(frame)},
+                                           ensure_ascii=False, indent=1),
+    }
 
 
 def root_page(config: Config) -> str:
