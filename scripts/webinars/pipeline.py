@@ -113,7 +113,7 @@ def _one_build_at_a_time(work: Path, wait: bool):
 
 def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kernels: KernelPool | None) -> Report:
     from .build.jupyterbook import shared_fingerprint
-    from .finish.site import clear_retired
+    from .finish.site import clear_leftovers
 
     started = time.perf_counter()
     fingerprints = content_fingerprints(config, config.path("notebooks_dir"))
@@ -132,7 +132,7 @@ def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kerne
         return Report(catalogue, warnings, timings, output)
     (work / SITE_STAMP).unlink(missing_ok=True)
     run = _Run(root, config, fingerprints, inputs, stamp, jobs, fresh, kernels, started)
-    run.clearing = clear_retired(output)  # what a stopped build left goes while this one works
+    run.clearing = clear_leftovers(output)  # what a stopped build left goes while this one works
     try:
         return run.build()
     finally:
@@ -154,7 +154,7 @@ class _Run:
     pool: KernelPool | None  # kernels kept between builds, if any
     started: float
     timings: dict[str, float] = field(default_factory=dict)
-    clearing: subprocess.Popen | None = None  # the removal of the site the last build replaced
+    clearing: subprocess.Popen | None = None  # the removal of what an earlier build left
     loaded: tuple = ()  # (catalogue, pages, notebooks, warnings) once loaded
 
     def build(self) -> Report:
@@ -341,15 +341,15 @@ def warm_up(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
     prewarm(config)
 
 
-def remove_retired(root: Path) -> None:
+def remove_leftovers(root: Path) -> None:
     """Remove what a stopped build left beside the site now (``webinars preview``, between two
     builds), rather than while the next build works; unless a build of the site is running."""
-    from .finish.site import clear_retired
+    from .finish.site import clear_leftovers
 
     config = load_config(Path(root).resolve())
     try:
         with _one_build_at_a_time(config.path("work_dir"), wait=False):
-            clearing = clear_retired(config.path("output_dir"))
+            clearing = clear_leftovers(config.path("output_dir"))
             if clearing is not None:
                 clearing.wait()
     except InvalidInput:

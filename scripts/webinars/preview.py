@@ -29,7 +29,7 @@ from pathlib import Path
 from .build.kernels import KernelPool
 from .config import load_config
 from .fingerprints import stat_digest
-from .pipeline import Report, build_site, remove_retired, warm_up
+from .pipeline import Report, build_site, remove_leftovers, warm_up
 from .problems import InvalidInput
 
 # What a build reads, besides the configuration and the table of contents.
@@ -74,7 +74,7 @@ class Preview:
         what a stopped build left, so that the next change waits for none of it."""
         try:
             warm_up(self.root, self.pool, self.jobs)
-            remove_retired(self.root)
+            remove_leftovers(self.root)
         except InvalidInput:
             pass  # the configuration is wrong: the build says so
 

@@ -223,7 +223,7 @@ def _remove(path: Path, output: Path) -> None:
         folder = folder.parent
 
 
-def clear_retired(output: Path) -> subprocess.Popen | None:
+def clear_leftovers(output: Path) -> subprocess.Popen | None:
     """Start removing what an earlier build left beside `output` (the changes of a build
     that stopped before publishing; a site replaced whole, by builds before publishing
     in place); the build waits for the returned process before it ends.
