@@ -370,3 +370,28 @@ def test_the_chinese_search_keeps_its_split_words_for_the_next_build(built_mini:
     monkeypatch.setattr(jieba, "cut_for_search", lambda text: iter([text]))
     run = next(iter(runs))
     assert other.split(run) == (run,) and other.added
+
+
+def search_index(root: Path, lang: str) -> dict:
+    import json
+
+    text = (root / "_build/site" / lang / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def pages_with(index: dict, word: str) -> set[str]:
+    found = set()
+    for mapping in (index["terms"], index["titleterms"]):
+        hits = mapping.get(word, [])
+        found |= {index["docnames"][i] for i in ([hits] if isinstance(hits, int) else hits)}
+    return found
+
+
+def test_search_finds_a_webinar_on_its_own_page_not_on_the_lists(built_mini: Path) -> None:
+    """The lists of webinars and topics are found by their own titles and headings only."""
+    index = search_index(built_mini, "en")
+    # "valuing" is in one webinar's title, which every list names.
+    assert pages_with(index, "valu") >= {"webinars/2027-01-12-tto-advanced/index"}
+    assert not pages_with(index, "valu") & {"webinars/index", "topic-list/index", "series/index", "topics/index"}
+    assert "topic-list/index" in pages_with(index, "propos")  # "Proposals under consideration"
+    assert "series/index" in pages_with(index, "seri")  # "All series"

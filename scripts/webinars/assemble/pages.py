@@ -110,6 +110,12 @@ def precompile_templates() -> None:
         env.get_template(name)
 
 
+# A page that lists the webinars or topics (each of which has its own page): the search
+# index takes its title and headings only, so that a search for a webinar's title finds
+# the webinar's page, not also every list that names it (see webinars.build.extension).
+LIST_PAGE = {"search": "headings"}
+
+
 class PageWriter:
     """Renders the pages of one language."""
 
@@ -266,7 +272,8 @@ class PageWriter:
         return {"content_lang": content_lang}
 
     def _generated(self, here: str, title: str, html: str) -> SourcePage:
-        return SourcePage(here, myst.frontmatter(self._meta(self.lang)) + f"# {myst.text(title)}\n\n"
+        meta = {**self._meta(self.lang), **LIST_PAGE}
+        return SourcePage(here, myst.frontmatter(meta) + f"# {myst.text(title)}\n\n"
                           + myst.raw_html(html), title=title, lang=self.lang)
 
     def _head(self, document: Document, here: str, page: Page) -> str:

@@ -7,6 +7,7 @@ and passed in through ``html_context`` and each page's metadata.
 from __future__ import annotations
 
 import functools
+import html
 import os
 import pickle
 import re
@@ -27,6 +28,7 @@ def setup(app) -> dict[str, Any]:
     app.add_js_file("topic-list.js", loading_method="defer")
     app.add_search_language(_chinese_search())
     app.connect("builder-inited", _CHINESE_WORDS.open)
+    app.connect("builder-inited", index_list_pages_by_headings)
     app.connect("build-finished", _CHINESE_WORDS.save)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
 
@@ -134,6 +136,45 @@ class _ChineseWords:
 
 
 _CHINESE_WORDS = _ChineseWords()
+
+
+def index_list_pages_by_headings(app) -> None:
+    """The search index takes only the title and headings of a page marked ``search: headings``
+    (the lists of webinars and topics, whose every item has its own page)."""
+    builder = app.builder
+    original = getattr(builder, "index_page", None)
+    if original is None:
+        return
+
+    def index_page(pagename: str, doctree, title: str) -> None:
+        if (builder.env.metadata.get(pagename) or {}).get("search") == "headings":
+            doctree = _headings(doctree)
+        original(pagename, doctree, title)
+
+    builder.index_page = index_page
+
+
+# A heading in a fragment of raw HTML, and a tag within it.
+_HTML_HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_TAG = re.compile(r"<[^<]+?>")
+
+
+def _headings(doctree):
+    """A document with the titles of `doctree`'s sections (and their anchors), and the text of
+    the headings in its raw HTML."""
+    from docutils import nodes
+    from sphinx.util.docutils import new_document
+
+    document = new_document("")
+    for section in doctree.findall(nodes.section):
+        for title in section.children[:1]:
+            if isinstance(title, nodes.title):
+                document += nodes.section("", title.deepcopy(), ids=list(section["ids"]))
+    headings = [html.unescape(_HTML_TAG.sub("", match.group(2))) for raw in doctree.findall(nodes.raw)
+                if "html" in raw.get("format", "").split() for match in _HTML_HEADING.finditer(raw.astext())]
+    if headings:
+        document += nodes.paragraph("", "", nodes.Text("\n".join(headings)))
+    return document
 
 
 def no_numbering(app, config) -> None:
