@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from ..config import Config
+from ..config import YAML_LOADER, Config
 from ..content.catalogue import Catalogue
 from ..content.models import Page, Topic, Webinar
 from ..languages import Language
@@ -50,7 +50,7 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
         writer.kept = read_kept(memo)
     pages = writer.all_pages() + [notebook_page(nb, messages, config.root, key) for nb in notebooks]
     titles = {urls.docname(p.url): (p.title, p.lang) for p in pages}
-    toc = yaml.safe_load((config.root / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yaml.load((config.root / "_toc.yml").read_text(encoding="utf-8"), Loader=YAML_LOADER)
     wanted = {p.file: p.text for p in pages}
     wanted["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
     wanted["_config.yml"] = yaml.safe_dump(
