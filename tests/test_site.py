@@ -395,3 +395,21 @@ def test_search_finds_a_webinar_on_its_own_page_not_on_the_lists(built_mini: Pat
     assert not pages_with(index, "valu") & {"webinars/index", "topic-list/index", "series/index", "topics/index"}
     assert "topic-list/index" in pages_with(index, "propos")  # "Proposals under consideration"
     assert "series/index" in pages_with(index, "seri")  # "All series"
+
+
+def test_static_files_are_copied_again_only_when_what_they_depend_on_changed(mini: Path) -> None:
+    """Sphinx's static files are kept from the last build unless the configuration changed."""
+    build_site(mini)
+    static = mini / "_build/work/en/html/_static/basic.css"
+    first = static.stat().st_mtime_ns
+    folder = mini / "content/webinars/2024-06-11-licensing-start-ups"
+    folder.mkdir()
+    (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
+    build_site(mini)
+    assert static.stat().st_mtime_ns == first
+    config = mini / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("show_prev_next: false",
+                                                                  "show_prev_next: false\n      show_toc_level: 2"),
+                      encoding="utf-8")
+    build_site(mini)
+    assert static.stat().st_mtime_ns != first
