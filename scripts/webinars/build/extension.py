@@ -49,8 +49,9 @@ def _chinese_search() -> type:
     each run's words are kept from one build to the next (:class:`_ChineseWords`).
     Over every text of the Chinese pages at 300 webinars, jieba on whole texts took 4.8 s,
     on the runs of words with a character outside ASCII 2.1 s, on the runs of characters
-    outside ASCII 0.8 s (533 different runs). The last lost one term of two characters or
-    more: 时长 ("duration"), which jieba finds only when digits follow it ("时长90分钟").
+    outside ASCII 0.8 s (533 different runs). Stopping the runs at ASCII characters lost one
+    term of two characters or more: 时长 ("duration"), which jieba finds only when digits
+    follow it ("时长90分钟").
     """
     from sphinx.search import zh
 
@@ -129,9 +130,12 @@ class _ChineseWords:
         if exception is not None or self.path is None or not self.added or self.runs is None:
             return
         partial = self.path.with_name(self.path.name + ".partial")
-        with partial.open("wb") as handle:
-            pickle.dump((self.key, self.runs), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, self.path)
+        try:
+            with partial.open("wb") as handle:
+                pickle.dump((self.key, self.runs), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, self.path)
+        except OSError:
+            partial.unlink(missing_ok=True)  # not kept: the next build splits these runs again
         self.added = False
 
 

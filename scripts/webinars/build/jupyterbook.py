@@ -339,12 +339,14 @@ def _keep_static_files(app, out: Path) -> None:
     time changes. They depend only on what `rewrite` covers (templates, static files, our code,
     the packages' versions) and on the language's configuration: when neither changed since
     the last build (Sphinx's own checks: the environment's configuration, and the hash of the
-    HTML configuration in ``.buildinfo``), the files it left are kept."""
+    HTML configuration in ``.buildinfo``), the files it left are kept. A logo or favicon may
+    be a file anywhere, whose changes nothing here sees: with one, they are copied as before."""
     from sphinx.builders.html import BuildInfo
     from sphinx.environment import CONFIG_OK
 
-    builder = app.builder
-    if app.env.config_status != CONFIG_OK or not (out / "_static").is_dir() or not hasattr(builder, "build_info"):
+    builder, config = app.builder, app.config
+    if app.env.config_status != CONFIG_OK or not (out / "_static").is_dir() or not hasattr(builder, "build_info") \
+            or config.html_logo or config.html_favicon:
         return
     try:
         with open(out / ".buildinfo", encoding="utf-8") as handle:
