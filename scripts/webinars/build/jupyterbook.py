@@ -273,8 +273,10 @@ def _yaml_with_libyaml() -> None:
     parser differs (the constructor, which makes the values, is the same Python code)."""
     import yaml
 
-    if getattr(yaml, "__with_libyaml__", False) and yaml.safe_load.__module__ == "yaml":
-        yaml.safe_load = functools.partial(yaml.load, Loader=yaml.CSafeLoader)
+    from ..config import YAML_LOADER
+
+    if YAML_LOADER is not yaml.SafeLoader and yaml.safe_load.__module__ == "yaml":
+        yaml.safe_load = functools.partial(yaml.load, Loader=YAML_LOADER)
 
 
 def _stamp(doctrees: Path) -> Path:
