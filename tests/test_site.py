@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -227,9 +228,43 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
     assert rebuilt.keys() == fresh.keys()
     differing = [name for name in rebuilt if rebuilt[name] != fresh[name]]
     assert not differing, differing
-    # The other pages of the series learned about the new part.
+    # The other pages of the series learned about the new part, and Sphinx did not read them
+    # again: what they show of it is a late part, filled in after Sphinx wrote the pages.
     first = (mini / "_build/site/ar/webinars/2024-01-10-tto-basics/index.html").read_text(encoding="utf-8")
     assert "2024-06-11-licensing-start-ups" in first
+    log = (mini / "_build/work/ar/build.log").read_text(encoding="utf-8")
+    read = re.findall(r"reading sources\.\.\. \[ *\d+%\] (\S+)", log)
+    assert "webinars/2024-06-11-licensing-start-ups/index" in read
+    assert not [doc for doc in read if "tto-basics" in doc or doc.startswith("topics/tech-transfer")], read
+
+
+def test_late_parts_are_filled_in_where_they_changed_or_the_page_was_written(tmp_path: Path) -> None:
+    from webinars.build.late import fill_late_parts, forget_filled
+
+    out, work = tmp_path / "html", tmp_path / "work"
+    page = out / "webinars/a/index.html"
+    page.parent.mkdir(parents=True)
+    empty = "<p>x</p><!--wb:late series--><!--/wb:late series--><p>y</p>"
+    page.write_text(empty)
+    assert fill_late_parts(out, work, {"webinars/a/index": {"series": "<ol>1</ol>"}}, {"webinars/a/index"}) == []
+    assert page.read_text() == "<p>x</p><!--wb:late series--><ol>1</ol><!--/wb:late series--><p>y</p>"
+    # Not written again, parts changed: filled in again where the old parts were.
+    assert fill_late_parts(out, work, {"webinars/a/index": {"series": "<ol>1 2</ol>"}}, set()) == []
+    assert page.read_text() == "<p>x</p><!--wb:late series--><ol>1 2</ol><!--/wb:late series--><p>y</p>"
+    # Neither: the page is not even read (here it was emptied behind the record's back).
+    page.write_text(empty)
+    before = page.stat().st_mtime_ns
+    assert fill_late_parts(out, work, {"webinars/a/index": {"series": "<ol>1 2</ol>"}}, set()) == []
+    assert page.read_text() == empty and page.stat().st_mtime_ns == before
+    # Before Sphinx writes pages the record is dropped: a build that fails half-way leaves
+    # pages without their parts, and the next one fills every page in.
+    forget_filled(work)
+    assert fill_late_parts(out, work, {"webinars/a/index": {"series": "<ol>1 2</ol>"}}, set()) == []
+    assert "<ol>1 2</ol>" in page.read_text()
+    # A page without the place for a part is a clear error, not a page silently missing it.
+    problems = fill_late_parts(out, work, {"webinars/a/index": {"chain": "<ol>3</ol>"}}, set())
+    assert problems == [f"{page}: ERROR: the lists of this page could not be filled in: "
+                        "the built page has no place for its part 'chain'"]
 
 
 def test_rebuild_after_editing_a_topic_or_another_part_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:

@@ -181,13 +181,13 @@ class _Run:
         prewarm(config)
         key, fingerprints, fresh = self.fingerprints.key, self.fingerprints, self.fresh
 
-        def prepare(lang: str) -> tuple[Path, Path, Path, dict]:
+        def prepare(lang: str) -> tuple[Path, Path, Path, dict, dict]:
             """Runs in the language's own process: write its source tree."""
             if fresh:
                 (work / lang / KEPT_PAGES).unlink(missing_ok=True)  # render every page
-            origins = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
-                                        notebooks, key, fingerprints)
-            return trees[lang], work / lang / "html", work / lang / "doctrees", origins
+            origins, late = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
+                                              notebooks, key, fingerprints)
+            return trees[lang], work / lang / "html", work / lang / "doctrees", origins, late
 
         # The new site's changes are staged beside the published one while the languages
         # build: each language's process stages its pages as soon as they are built.

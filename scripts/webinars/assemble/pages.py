@@ -3,13 +3,20 @@
 Generated parts are HTML fragments from autoescaping Jinja templates (text stays
 text), embedded as raw blocks; authors' bodies pass through as MyST, with the
 follow-up answers turned into collapsible items.
+
+The parts of a page that show other pages (the lists, a series' parts, a topic's
+progression) are *late parts*: a template marks them ``{% call late("name") %}``, the
+page's source holds an empty pair of markers in their place, and the built page is
+filled in once Sphinx has written it (:mod:`webinars.build.late`). So adding a webinar
+changes the sources of no other page, and Sphinx reads and writes again only the new
+page; the pages that show it get their late parts filled in again.
 """
 
 from __future__ import annotations
 
 import mimetypes
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -58,13 +65,15 @@ class SourcePage:
     origin: Origin | None = None
     title: str = ""  # as shown in the navigation
     lang: str = ""  # the language the page's text is in
+    late: tuple[tuple[str, str], ...] = field(default=())  # (name, HTML) of each late part
 
     @property
     def file(self) -> str:
         return urls.source_file(self.url)
 
 
-def compose(url: str, parts: list[str | Body], title: str, lang: str) -> SourcePage:
+def compose(url: str, parts: list[str | Body], title: str, lang: str,
+            late: tuple[tuple[str, str], ...] = ()) -> SourcePage:
     """Join a page's parts, remembering where the author's body landed."""
     text, origin = "", None
     for part in parts:
@@ -73,7 +82,12 @@ def compose(url: str, parts: list[str | Body], title: str, lang: str) -> SourceP
             origin = Origin(part.document.path, start, part.document.body_line, part.verbatim)
             part = part.text
         text += part.rstrip("\n") + "\n\n"  # a blank line between blocks
-    return SourcePage(url, text, origin, title, lang)
+    return SourcePage(url, text, origin, title, lang, late)
+
+
+def late_markers(name: str) -> tuple[str, str]:
+    """The HTML comments a late part is filled in between, in the built page."""
+    return f"<!--wb:late {name}-->", f"<!--/wb:late {name}-->"
 
 
 class _Compiled(BytecodeCache):
@@ -133,6 +147,7 @@ class PageWriter:
         self.keys: Callable[[Webinar | Topic], str | None] | None = None
         self.kept: dict[str, tuple[str, SourcePage]] = {}
         self.rendered: dict[str, tuple[str, SourcePage]] = {}
+        self._late: dict[str, dict[str, str]] = {}  # page -> late parts rendered so far
         self.env = _environment()
         self.env.install_gettext_translations(messages.translations, newstyle=True)
 
@@ -157,8 +172,21 @@ class PageWriter:
     def render(self, template: str, here: str, **values) -> str:
         return self.env.get_template(template).render(
             m=self.m, labels=labels, url=urls, catalogue=self.catalogue, t=self.title,
-            href=lambda target: urls.relative(here, target), **values,
+            href=lambda target: urls.relative(here, target),
+            late=lambda name, caller: self._late_part(here, name, caller), **values,
         )
+
+    def _late_part(self, here: str, name: str, caller: Callable[[], str]) -> Markup:
+        """``{% call late(name) %}…{% endcall %}``: the part is kept for the built page, and
+        the source gets its empty markers."""
+        parts = self._late.setdefault(here, {})
+        if name in parts:
+            raise ValueError(f"two late parts named {name!r} on {here}")
+        parts[name] = str(caller())
+        return Markup("".join(late_markers(name)))
+
+    def _late_parts(self, here: str) -> tuple[tuple[str, str], ...]:
+        return tuple(self._late.pop(here, {}).items())
 
     # ---- pages ----------------------------------------------------------------------
 
@@ -210,7 +238,7 @@ class PageWriter:
                 "series.html", here, w=w, topic=topic, series=series, previous=previous, following=following)))
         if w.feedback and w.feedback.responses:
             parts.append(myst.raw_html(self.render("feedback.html", here, fb=w.feedback)))
-        return compose(here, parts, document.title, document.lang)
+        return compose(here, parts, document.title, document.lang, self._late_parts(here))
 
     def _topic(self, topic: Topic) -> SourcePage:
         here = urls.topic(topic.id)
@@ -226,7 +254,7 @@ class PageWriter:
                 "topic_series.html", here, series=self.catalogue.series(topic.id),
                 chain=self.catalogue.builds_on_chain(topic), continued=self.catalogue.continued_by(topic))),
         ]
-        return compose(here, parts, document.title, document.lang)
+        return compose(here, parts, document.title, document.lang, self._late_parts(here))
 
     def home(self) -> SourcePage:
         here = urls.HOME
@@ -241,7 +269,7 @@ class PageWriter:
             "home.html", here, planned=self.catalogue.by_status("planned"),
             held=self.catalogue.by_status("held")[:RECENT], series_topics=self.catalogue.series_topics(),
             proposals=self.catalogue.proposals())))
-        return compose(here, parts, title, self.lang)
+        return compose(here, parts, title, self.lang, late=self._late_parts(here))
 
     def webinar_index(self) -> SourcePage:
         here = urls.WEBINARS
@@ -274,7 +302,7 @@ class PageWriter:
     def _generated(self, here: str, title: str, html: str) -> SourcePage:
         meta = {**self._meta(self.lang), **LIST_PAGE}
         return SourcePage(here, myst.frontmatter(meta) + f"# {myst.text(title)}\n\n"
-                          + myst.raw_html(html), title=title, lang=self.lang)
+                          + myst.raw_html(html), title=title, lang=self.lang, late=self._late_parts(here))
 
     def _head(self, document: Document, here: str, page: Page) -> str:
         head = myst.frontmatter(self._meta(document.lang)) + f"# {myst.text(document.title)}\n"

@@ -32,7 +32,7 @@ KEPT_PAGES = "kept-pages.pickle"  # beside the language's source tree: pages of 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
                       language: Language, heading_names: dict[str, set[str]], dest: Path,
                       notebooks: list[NotebookSource] = (), key: str = "",
-                      fingerprints: Fingerprints | None = None) -> dict[str, Origin]:
+                      fingerprints: Fingerprints | None = None) -> tuple[dict[str, Origin], dict[str, dict[str, str]]]:
     """Write the source tree of `language` into `dest`.
 
     With `fingerprints`, a webinar or topic page whose inputs (the content folders it
@@ -40,7 +40,8 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     as at the last run is taken from that run instead of rendered again.
 
     Returns where each page's body comes from (file in `dest` -> origin), so that a
-    problem the build finds can be reported in the author's file.
+    problem the build finds can be reported in the author's file; and the late parts of
+    each page (docname -> name -> HTML), filled in once the page is built.
     """
     messages = messages_for(language, config.path("locales_dir"))
     writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
@@ -62,7 +63,8 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     _sync(dest, wanted)
     if fingerprints is not None:
         write_kept(memo, writer.rendered)
-    return {p.file: p.origin for p in pages if p.origin is not None}
+    return ({p.file: p.origin for p in pages if p.origin is not None},
+            {urls.docname(p.url): dict(p.late) for p in pages if p.late})
 
 
 def _page_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, item: Webinar | Topic) -> str | None:

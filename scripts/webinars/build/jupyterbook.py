@@ -66,8 +66,8 @@ class LanguageBuild:
 
 
 # Writes a language's source tree (in the language's process) and returns
-# (source tree, html output, doctrees, origins).
-Prepare = Callable[[str], tuple[Path, Path, Path, dict]]
+# (source tree, html output, doctrees, origins, late parts of each page).
+Prepare = Callable[[str], tuple[Path, Path, Path, dict, dict]]
 # Takes a language's built pages into the site (in the language's process, once it is built).
 Deliver = Callable[[str], None]
 # For a language: its notebooks' pages (docnames), and what waits until their results can be
@@ -232,12 +232,14 @@ def _language_process(*args) -> None:
 
 def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, deliver: Deliver | None,
               hold: tuple[set[str], Callable[[], None]] | None = None) -> None:
-    """In the language's process: write its sources, build them if they changed, hand the
-    pages to `deliver`, report."""
+    """In the language's process: write its sources, build them if they changed, fill in
+    the pages' late parts, hand the pages to `deliver`, report."""
+    from .late import fill_late_parts, forget_filled
+
     started = time.perf_counter()
     _yaml_with_libyaml()
     try:
-        src, out, doctrees, origins = prepare(lang)
+        src, out, doctrees, origins, late = prepare(lang)
         _log_stderr_to(doctrees.parent / "build.log").write(
             f"[webinars] sources written in {time.perf_counter() - started:.2f} s\n")
     except Exception as exc:  # a defect of ours, not of the content (validated before)
@@ -246,6 +248,7 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
         return
     stamp = f"{stat_digest((src,))}\n{shared}"
     last = _stamp(doctrees).read_text() if _stamp(doctrees).is_file() and (out / "index.html").is_file() else ""
+    written: set[str] = set()  # the pages Sphinx writes
     if not fresh and last == stamp:
         result = LanguageBuild(lang, True, (), 0.0)
     else:
@@ -253,9 +256,14 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
         # those (or our code) changed, every page of the language is written again.
         rewrite = fresh or last.partition("\n")[2] != shared
         _stamp(doctrees).unlink(missing_ok=True)
-        result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite, hold)
+        forget_filled(doctrees.parent)
+        result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite, hold, written)
         if result.ok:
             _stamp(doctrees).write_text(stamp)
+    if result.ok:
+        problems = fill_late_parts(out, doctrees.parent, late, written)
+        if problems:
+            result = LanguageBuild(lang, False, tuple(problems), result.seconds)
     if result.ok and deliver is not None:
         try:
             deliver(lang)
@@ -302,7 +310,8 @@ def _log_stderr_to(log: Path):
 
 
 def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrite: bool,
-               hold: tuple[set[str], Callable[[], None]] | None = None) -> LanguageBuild:
+               hold: tuple[set[str], Callable[[], None]] | None = None, written: set[str] | None = None
+               ) -> LanguageBuild:
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
@@ -324,6 +333,8 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
                 _read_notebooks_last(app, *hold)
             if not rewrite:
                 _keep_static_files(app, Path(out))
+            if written is not None:
+                app.connect("html-page-context", lambda _app, pagename, *_: written.add(pagename))
             app.build(rewrite, [])
             ok = app.statuscode == 0
         _prune_removed_pages(Path(src), Path(out))
