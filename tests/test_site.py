@@ -214,10 +214,14 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
     for stray in (site / "stray.html", site / "en/stray/index.html", site / "media/stray.pdf"):
         stray.parent.mkdir(parents=True, exist_ok=True)
         stray.write_text("")
+    # A page that shows nothing of the new webinar is neither written nor filled in again.
+    elsewhere = mini / "_build/work/ar/html/webinars/2027-01-12-tto-advanced/index.html"
+    elsewhere_before = elsewhere.stat().st_mtime_ns
     folder = mini / "content/webinars/2024-06-11-licensing-start-ups"
     folder.mkdir()
     (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
     build_site(mini)
+    assert elsewhere.stat().st_mtime_ns == elsewhere_before
     after = untouched.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
     assert not (site / "en/stray").exists()
@@ -239,32 +243,35 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
 
 
 def test_late_parts_are_filled_in_where_they_changed_or_the_page_was_written(tmp_path: Path) -> None:
-    from webinars.build.late import fill_late_parts, forget_filled
+    from webinars.build.late import fill_late_parts, forget_filled, read_filled
 
     out, work = tmp_path / "html", tmp_path / "work"
     page = out / "webinars/a/index.html"
     page.parent.mkdir(parents=True)
     empty = "<p>x</p><!--wb:late series--><!--/wb:late series--><p>y</p>"
+
+    def fill(parts: dict[str, str], written: set[str] = frozenset()) -> list[str]:
+        return fill_late_parts(out, work, {"webinars/a/index": parts}, set(written), read_filled(work))
+
     page.write_text(empty)
-    assert fill_late_parts(out, work, {"webinars/a/index": {"series": "<ol>1</ol>"}}, {"webinars/a/index"}) == []
+    assert fill({"series": "<ol>1</ol>"}, {"webinars/a/index"}) == []
     assert page.read_text() == "<p>x</p><!--wb:late series--><ol>1</ol><!--/wb:late series--><p>y</p>"
     # Not written again, parts changed: filled in again where the old parts were.
-    assert fill_late_parts(out, work, {"webinars/a/index": {"series": "<ol>1 2</ol>"}}, set()) == []
+    assert fill({"series": "<ol>1 2</ol>"}) == []
     assert page.read_text() == "<p>x</p><!--wb:late series--><ol>1 2</ol><!--/wb:late series--><p>y</p>"
     # Neither: the page is not even read (here it was emptied behind the record's back).
     page.write_text(empty)
     before = page.stat().st_mtime_ns
-    assert fill_late_parts(out, work, {"webinars/a/index": {"series": "<ol>1 2</ol>"}}, set()) == []
+    assert fill({"series": "<ol>1 2</ol>"}) == []
     assert page.read_text() == empty and page.stat().st_mtime_ns == before
-    # Before Sphinx writes pages the record is dropped: a build that fails half-way leaves
-    # pages without their parts, and the next one fills every page in.
+    # Sphinx is about to write pages, and the build may fail half-way: the record goes, and
+    # the next build fills every page in.
     forget_filled(work)
-    assert fill_late_parts(out, work, {"webinars/a/index": {"series": "<ol>1 2</ol>"}}, set()) == []
+    assert fill({"series": "<ol>1 2</ol>"}) == []
     assert "<ol>1 2</ol>" in page.read_text()
     # A page without the place for a part is a clear error, not a page silently missing it.
-    problems = fill_late_parts(out, work, {"webinars/a/index": {"chain": "<ol>3</ol>"}}, set())
-    assert problems == [f"{page}: ERROR: the lists of this page could not be filled in: "
-                        "the built page has no place for its part 'chain'"]
+    assert fill({"chain": "<ol>3</ol>"}) == [f"{page}: ERROR: the lists of this page could not be filled in: "
+                                            "the built page has no place for its part 'chain'"]
 
 
 def test_rebuild_after_editing_a_topic_or_another_part_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:

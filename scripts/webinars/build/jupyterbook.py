@@ -234,7 +234,7 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
               hold: tuple[set[str], Callable[[], None]] | None = None) -> None:
     """In the language's process: write its sources, build them if they changed, fill in
     the pages' late parts, hand the pages to `deliver`, report."""
-    from .late import fill_late_parts, forget_filled
+    from .late import fill_late_parts, forget_filled, read_filled
 
     started = time.perf_counter()
     _yaml_with_libyaml()
@@ -249,6 +249,7 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
     stamp = f"{stat_digest((src,))}\n{shared}"
     last = _stamp(doctrees).read_text() if _stamp(doctrees).is_file() and (out / "index.html").is_file() else ""
     written: set[str] = set()  # the pages Sphinx writes
+    filled = read_filled(doctrees.parent)
     if not fresh and last == stamp:
         result = LanguageBuild(lang, True, (), 0.0)
     else:
@@ -261,7 +262,7 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
         if result.ok:
             _stamp(doctrees).write_text(stamp)
     if result.ok:
-        problems = fill_late_parts(out, doctrees.parent, late, written)
+        problems = fill_late_parts(out, doctrees.parent, late, written, filled)
         if problems:
             result = LanguageBuild(lang, False, tuple(problems), result.seconds)
     if result.ok and deliver is not None:

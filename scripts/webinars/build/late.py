@@ -23,18 +23,25 @@ from ..kept import read_kept, write_kept
 FILLED = "late-parts.pickle"  # beside the language's doctrees: docname -> digest of its parts filled in
 
 
+def read_filled(work: Path) -> dict[str, str]:
+    """What the pages built into the language's output were last filled in with."""
+    return read_kept(work / FILLED)
+
+
 def forget_filled(work: Path) -> None:
-    """Before Sphinx writes pages: they come without their parts, whatever the record says."""
+    """Before Sphinx writes pages, which come without their parts: should the build fail
+    half-way, the next one fills every page in."""
     (work / FILLED).unlink(missing_ok=True)
 
 
-def fill_late_parts(out: Path, work: Path, pages: dict[str, dict[str, str]], written: set[str]) -> list[str]:
-    """Fill in the late parts of the pages built into `out` that need it.
+def fill_late_parts(out: Path, work: Path, pages: dict[str, dict[str, str]], written: set[str],
+                    filled: dict[str, str]) -> list[str]:
+    """Fill in the late parts of the pages built into `out` that need it, and record them.
 
     `pages` gives each page's late parts (docname -> name -> HTML), `written` the pages
-    Sphinx wrote in this build. Returns a message for each page that could not be filled in.
+    Sphinx wrote in this build, `filled` what :func:`read_filled` said before it started.
+    Returns a message for each page that could not be filled in.
     """
-    filled = read_kept(work / FILLED)
     now: dict[str, str] = {}
     problems = []
     for docname, parts in pages.items():
