@@ -156,3 +156,17 @@ def test_the_kernels_say_when_each_languages_notebooks_have_run(mini: Path) -> N
         kernels.close()
     assert done == [("zh", 2), ("en", 2), ("ar", 2)]  # one kernel: one language after another
     assert sorted(job.lang for job, _notebook, _seconds in results) == ["ar", "ar", "en", "en", "zh", "zh"]
+
+
+def test_a_notebook_renders_late_parts_in_place(mini: Path) -> None:
+    """A template part marked late is filled in after Sphinx writes a page; a notebook's
+    output is not such a page, so there the part is rendered where it stands."""
+    from webinars.notebooks import open_site
+
+    site = open_site(str(mini), "en")
+    values = {"series": [], "chain": [], "continued": []}
+    in_notebook = site.writer.render("topic_series.html", "topics/green-ip/", **values)
+    assert "Webinars of this series" in in_notebook and "wb:late" not in in_notebook
+    on_page = site.writer.__class__(site.catalogue, site.config, site.messages, {"answers": set(), "summary": set()},
+                                    {}).render("topic_series.html", "topics/green-ip/", **values)
+    assert on_page == "<!--wb:late topic-series--><!--/wb:late topic-series-->"

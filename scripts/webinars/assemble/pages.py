@@ -134,8 +134,12 @@ class PageWriter:
     """Renders the pages of one language."""
 
     def __init__(self, catalogue: Catalogue, config: Config, messages: Messages,
-                 heading_names: dict[str, set[str]], extra_pages: dict[str, Page]) -> None:
+                 heading_names: dict[str, set[str]], extra_pages: dict[str, Page],
+                 defer_late: bool = True) -> None:
+        """With `defer_late` false (a notebook's output, which nothing fills in later), late parts
+        are rendered in place."""
         self.catalogue = catalogue
+        self.defer_late = defer_late
         self.config = config
         self.m = messages
         self.lang = messages.code
@@ -179,6 +183,8 @@ class PageWriter:
     def _late_part(self, here: str, name: str, caller: Callable[[], str]) -> Markup:
         """``{% call late(name) %}…{% endcall %}``: the part is kept for the built page, and
         the source gets its empty markers."""
+        if not self.defer_late:
+            return Markup(caller())
         parts = self._late.setdefault(here, {})
         if name in parts:
             raise ValueError(f"two late parts named {name!r} on {here}")

@@ -60,7 +60,8 @@ def open_site(root: str, lang: str, content_key: str = "") -> NotebookSite:
             raise ValueError("the content is not valid: run `make check`\n" + "\n".join(map(str, problems.errors)))
         pages, _ = load_pages(config.path("pages_dir"), config)
     messages = messages_for(config.language(lang), config.path("locales_dir"))
-    return NotebookSite(config, catalogue, messages, PageWriter(catalogue, config, messages, names, pages))
+    return NotebookSite(config, catalogue, messages, PageWriter(catalogue, config, messages, names, pages,
+                                                                   defer_late=False))
 
 
 # The content a build saved, as last read by this process: a kernel runs the notebooks of
