@@ -175,9 +175,7 @@ class Kernels:
             kernels = await asyncio.wrap_future(self._started)
             for _manager, client in kernels:
                 client.stop_channels()
-            # Together: each waits for its kernel's process to end, polling every 0.1 s.
-            await asyncio.gather(*(manager.shutdown_kernel(now=True) for manager, _client in kernels),
-                                 return_exceptions=True)
+            await asyncio.gather(*(_stop(manager) for manager, _client in kernels), return_exceptions=True)
 
         try:
             asyncio.run_coroutine_threadsafe(stop(), self._loop).result(timeout=30)
@@ -187,6 +185,22 @@ class Kernels:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join()
             self._loop.close()
+
+
+async def _stop(manager) -> None:
+    """Kill a kernel and wait until its process has ended, then remove its connection file.
+
+    ``shutdown_kernel(now=True)`` alone checks whether the killed process is gone every
+    0.1 s, and the first check comes too soon: every build waited 0.1 s for nothing.
+    """
+    provisioner = manager.provisioner
+    if provisioner is not None and manager.has_kernel:
+        await provisioner.kill()
+        for _ in range(1000):  # at most 5 s, as jupyter_client waits
+            if await provisioner.poll() is not None:
+                break
+            await asyncio.sleep(0.005)
+    await manager.shutdown_kernel(now=True)  # the process is gone: only the clean-up is left
 
 
 def _quiet(_message) -> None:
