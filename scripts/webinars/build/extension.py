@@ -30,7 +30,36 @@ def setup(app) -> dict[str, Any]:
     app.connect("builder-inited", _CHINESE_WORDS.open)
     app.connect("builder-inited", index_list_pages_by_headings)
     app.connect("build-finished", _CHINESE_WORDS.save)
+    _restyle_section_numbers_only_when_numbered()
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _restyle_section_numbers_only_when_numbered() -> None:
+    """sphinx-external-toc's table-of-contents collector restyles section numbers (roman,
+    alphabetic) after Sphinx has assigned them. To do so it deep-copies the title of every
+    page into the environment (``env.titles_old``) on every build, pickled with it, and
+    compares old and new numbers page by page: 5 % of a language's rebuild here, where
+    nothing is numbered (see ``numfig`` in assemble.tree). With no numbered table of
+    contents there is nothing to restyle: Sphinx's own numbering (none) is kept as is."""
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    try:
+        from sphinx_external_toc.collectors import TocTreeCollectorWithStyles
+    except ImportError:
+        return
+    restyle = TocTreeCollectorWithStyles.assign_section_numbers
+    if getattr(restyle, "_webinars", False):
+        return
+
+    def assign_section_numbers(self, env):
+        if env.numbered_toctrees:
+            return restyle(self, env)
+        if hasattr(env, "titles_old"):
+            del env.titles_old  # left by an earlier build: no longer read
+        return TocTreeCollector.assign_section_numbers(self, env)
+
+    assign_section_numbers._webinars = True
+    TocTreeCollectorWithStyles.assign_section_numbers = assign_section_numbers
 
 
 # A run of characters outside ASCII: Chinese text, between the ASCII words, numbers and
