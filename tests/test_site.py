@@ -455,3 +455,21 @@ def test_static_files_are_copied_again_only_when_what_they_depend_on_changed(min
                       encoding="utf-8")
     build_site(mini)
     assert static.stat().st_mtime_ns != first
+
+
+def test_the_source_tree_is_written_again_where_a_kept_page_is_missing(mini: Path) -> None:
+    """A page kept from the last build is not read again (the build left it as it is), but
+    it is written again if it is gone."""
+    from webinars.assemble.tree import KEPT_PAGES
+
+    build_site(mini)
+    src = mini / "_build/work/ar/src"
+    page = src / f"webinars/{SLUG}/index.md"
+    text = page.read_text(encoding="utf-8")
+    page.unlink()
+    (mini / "content/webinars/2027-01-12-tto-advanced/index.md").write_text(
+        (mini / "content/webinars/2027-01-12-tto-advanced/index.md").read_text(encoding="utf-8") + "\nMore.\n",
+        encoding="utf-8")
+    build_site(mini)
+    assert page.read_text(encoding="utf-8") == text
+    assert (src.parent / KEPT_PAGES).is_file()

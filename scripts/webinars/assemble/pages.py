@@ -151,6 +151,7 @@ class PageWriter:
         self.keys: Callable[[Webinar | Topic], str | None] | None = None
         self.kept: dict[str, tuple[str, SourcePage]] = {}
         self.rendered: dict[str, tuple[str, SourcePage]] = {}
+        self.reused: set[str] = set()  # the pages taken from `kept`
         self._late: dict[str, dict[str, str]] = {}  # page -> late parts rendered so far
         self.env = _environment()
         self.env.install_gettext_translations(messages.translations, newstyle=True)
@@ -216,7 +217,11 @@ class PageWriter:
         if key is None:
             return render(item)
         kept = self.kept.get(here)
-        page = kept[1] if kept is not None and kept[0] == key else render(item)
+        if kept is not None and kept[0] == key:
+            page = kept[1]
+            self.reused.add(here)
+        else:
+            page = render(item)
         self.rendered[here] = (key, page)
         return page
 

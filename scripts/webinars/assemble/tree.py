@@ -49,6 +49,9 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     if fingerprints is not None:
         writer.keys = lambda item: _page_key(catalogue, fingerprints, language.code, item)
         writer.kept = read_kept(memo)
+    # The kept pages are in the tree as they were kept (see `_sync`), unless this run
+    # stops half-way through writing it: then the next run has no kept page to trust.
+    memo.unlink(missing_ok=True)
     pages = writer.all_pages() + [notebook_page(nb, messages, config.root, key) for nb in notebooks]
     titles = {urls.docname(p.url): (p.title, p.lang) for p in pages}
     toc = yaml.load((config.root / "_toc.yml").read_text(encoding="utf-8"), Loader=YAML_LOADER)
@@ -60,7 +63,7 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     po = config.path("locales_dir") / language.code / "LC_MESSAGES" / f"{SPHINX_DOMAIN}.po"
     if po.is_file():
         wanted[f"_locales/{language.sphinx_locale}/LC_MESSAGES/{SPHINX_DOMAIN}.po"] = po.read_text("utf-8")
-    _sync(dest, wanted)
+    _sync(dest, wanted, {p.file for p in pages if p.url in writer.reused})
     if fingerprints is not None:
         write_kept(memo, writer.rendered)
     return ({p.file: p.origin for p in pages if p.origin is not None},
@@ -152,10 +155,16 @@ def _nav(toc: dict, titles: dict[str, tuple[str, str]]) -> list[dict]:
     return nav
 
 
-def _sync(dest: Path, wanted: dict[str, str]) -> None:
+def _sync(dest: Path, wanted: dict[str, str], kept: set[str] = frozenset()) -> None:
+    """Make `dest` hold exactly the `wanted` files (name -> text), writing only those whose
+    text changed. The `kept` ones are pages taken from the last run, which left them in
+    `dest` as they are: they are not read again (375 files per language at 300 webinars),
+    only written if missing."""
     dest.mkdir(parents=True, exist_ok=True)
     for name, text in wanted.items():
         path = dest / name
+        if name in kept and path.is_file():
+            continue
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
