@@ -31,6 +31,7 @@ def setup(app) -> dict[str, Any]:
     app.connect("builder-inited", index_list_pages_by_headings)
     app.connect("build-finished", _CHINESE_WORDS.save)
     _restyle_section_numbers_only_when_numbered()
+    _prune_search_index_only_when_a_page_is_gone()
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
 
 
@@ -60,6 +61,27 @@ def _restyle_section_numbers_only_when_numbered() -> None:
 
     assign_section_numbers._webinars = True
     TocTreeCollectorWithStyles.assign_section_numbers = assign_section_numbers
+
+
+def _prune_search_index_only_when_a_page_is_gone() -> None:
+    """Sphinx prunes the search index it loaded to the pages that still exist on every
+    build, intersecting the page set of each of its words with them (thousands of sets)
+    even when no page is gone. When every indexed page is still there, the index is left
+    as it is: the same as pruning it (the index is sorted when written)."""
+    from sphinx.search import IndexBuilder
+
+    prune = IndexBuilder.prune
+    if getattr(prune, "_webinars", False):
+        return
+
+    def prune_if_needed(self, docnames) -> None:
+        docnames = set(docnames)
+        if self._titles.keys() <= docnames:
+            return
+        prune(self, docnames)
+
+    prune_if_needed._webinars = True
+    IndexBuilder.prune = prune_if_needed
 
 
 # A run of characters outside ASCII: Chinese text, between the ASCII words, numbers and

@@ -238,6 +238,7 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
 
     started = time.perf_counter()
     _yaml_with_libyaml()
+    _no_debug_records()
     try:
         src, out, doctrees, origins, late = prepare(lang)
         _log_stderr_to(doctrees.parent / "build.log").write(
@@ -286,6 +287,28 @@ def _yaml_with_libyaml() -> None:
 
     if YAML_LOADER is not yaml.SafeLoader and yaml.safe_load.__module__ == "yaml":
         yaml.safe_load = functools.partial(yaml.load, Loader=YAML_LOADER)
+
+
+def _no_debug_records() -> None:
+    """In a language's process: Sphinx's logger makes no record of a message no handler
+    takes. Sphinx sets its logger to DEBUG and leaves the choice to its handlers, which at
+    the default verbosity take INFO and above: each build made and dropped about a
+    thousand records (extensions set up, events connected, files read)."""
+    import logging as std_logging
+
+    from sphinx.util import logging as sphinx_logging
+
+    setup = sphinx_logging.setup
+    if getattr(setup, "_webinars", False):
+        return
+
+    def quiet_setup(app, status, warning) -> None:
+        setup(app, status, warning)
+        if app.verbosity == 0:
+            std_logging.getLogger(sphinx_logging.NAMESPACE).setLevel(std_logging.INFO)
+
+    quiet_setup._webinars = True
+    sphinx_logging.setup = quiet_setup
 
 
 def _stamp(doctrees: Path) -> Path:
