@@ -32,7 +32,8 @@ KEPT_PAGES = "kept-pages.pickle"  # beside the language's source tree: pages of 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
                       language: Language, heading_names: dict[str, set[str]], dest: Path,
                       notebooks: list[NotebookSource] = (), key: str = "",
-                      fingerprints: Fingerprints | None = None) -> tuple[dict[str, Origin], dict[str, dict[str, str]]]:
+                      fingerprints: Fingerprints | None = None
+                      ) -> tuple[dict[str, Origin], dict[str, dict[str, str]]]:
     """Write the source tree of `language` into `dest`.
 
     With `fingerprints`, a webinar or topic page whose inputs (the content folders it
