@@ -38,7 +38,6 @@ PRELOAD = (
     "sphinx.ext.intersphinx", "nbclient", "jupyter_cache", "webinars.build.extension",
     "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru", "sphinx.search.zh",
     "sphinx_design.extension", "sphinx.ext.doctest", "sqlalchemy.dialects.sqlite", "packaging.specifiers",
-    "webinars.tables",  # pandas, for the downloads written when the site is finished
     # imported by the extensions' set-up and by the first page read or written
     "sqlite3", "xml.dom.minidom", "myst_nb.ext.execution_tables", "myst_nb.ext.glue.directives",
     "myst_nb.ext.glue.domain", "myst_nb.ext.glue.roles", "myst_parser.sphinx_ext.directives",
@@ -185,6 +184,7 @@ def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, 
             except Exception as exc:  # noqa: BLE001 - raised once the languages' processes are done
                 failure = exc
             meanwhile = None
+            gc.freeze()  # what it imported (pandas) is shared with the languages forked next, untouched
         for reader in wait(list(running)):
             lang, process = running.pop(reader)
             try:

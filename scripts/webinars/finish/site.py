@@ -19,7 +19,6 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .. import tables
 from ..assemble import urls
 from ..config import Config
 from ..content.catalogue import Catalogue
@@ -163,6 +162,10 @@ def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path
 
 def downloads(catalogue: Catalogue) -> dict[str, str]:
     """The topic list as CSV and JSON, one schema for every language: path in the site -> text."""
+    # pandas (0.3 s to import) only here: a build imports this module before it starts
+    # its kernels, and this runs once they have started.
+    from .. import tables
+
     frame = tables.topic_list(catalogue)
     return {
         "data/topic-list.csv": tables.export_csv(frame),
