@@ -242,6 +242,17 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
     assert not [doc for doc in read if "tto-basics" in doc or doc.startswith("topics/tech-transfer")], read
 
 
+def test_every_late_part_of_the_built_site_is_filled_in(built_mini: Path) -> None:
+    late = re.compile(r"<!--wb:late ([\w-]+)-->(.*?)<!--/wb:late \1-->", re.DOTALL)
+    found = set()
+    for path in (built_mini / "_build/site").rglob("*.html"):
+        for name, html in late.findall(path.read_text(encoding="utf-8")):
+            assert html.strip(), (path, name)
+            found.add(name)
+    # the lists, a series' parts and navigation, a topic's series and progression
+    assert {"upcoming", "recent", "counts", "series-part", "series", "topic-series"} <= found, found
+
+
 def test_late_parts_are_filled_in_where_they_changed_or_the_page_was_written(tmp_path: Path) -> None:
     from webinars.build.late import fill_late_parts, forget_filled, read_filled
 
