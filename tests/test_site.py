@@ -253,6 +253,40 @@ def test_every_late_part_of_the_built_site_is_filled_in(built_mini: Path) -> Non
     assert {"upcoming", "recent", "counts", "series-part", "series", "topic-series"} <= found, found
 
 
+def test_a_failed_build_is_reported_until_fixed_and_the_next_good_one_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:
+    """A build that fails publishes nothing and reports its problems, again at each build
+    until they are fixed (Sphinx reports a page's problems only when it reads the page).
+    Sphinx wrote pages without their late parts meanwhile: the next good build fills them
+    in, even one it does not write again and whose parts did not change, without writing
+    every page again."""
+    import shutil
+
+    build_site(mini)
+    broken = mini / "content/webinars/2027-01-12-tto-advanced/index.md"
+    edited = mini / "content/webinars/2024-03-05-tto-policies/index.md"
+    good = broken.read_text(encoding="utf-8")
+    broken.write_text(good + "\n```{nosuchdirective}\nx\n```\n", encoding="utf-8")
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    for _attempt in range(2):  # the problem is reported again, though nothing changed
+        with pytest.raises(InvalidInput) as failure:
+            build_site(mini)
+        assert [str(p) for p in failure.value.problems] == [
+            "content/webinars/2027-01-12-tto-advanced/index.md:16: Unknown directive type: 'nosuchdirective' "
+            "(in the en, ar, zh versions)"]
+    broken.write_text(good, encoding="utf-8")
+    build_site(mini)
+    # The failed builds did not make this one write every page again.
+    log = (mini / "_build/work/zh/build.log").read_text(encoding="utf-8")
+    written = re.findall(r"writing output\.\.\. \[ *\d+%\] (\S+)", log)
+    assert "webinars/2027-01-12-tto-advanced/index" in written and f"webinars/{SLUG}/index" not in written, written
+    clean = tmp_path / "clean"
+    shutil.copytree(mini, clean, ignore=shutil.ignore_patterns("_build"))
+    build_site(clean)
+    rebuilt, fresh = site_files(mini), site_files(clean)
+    assert rebuilt.keys() == fresh.keys()
+    assert not [name for name in rebuilt if rebuilt[name] != fresh[name]]
+
+
 def test_late_parts_are_filled_in_where_they_changed_or_the_page_was_written(tmp_path: Path) -> None:
     from webinars.build.late import fill_late_parts, forget_filled, read_filled
 

@@ -251,17 +251,27 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
     last = _stamp(doctrees).read_text() if _stamp(doctrees).is_file() and (out / "index.html").is_file() else ""
     written: set[str] = set()  # the pages Sphinx writes
     filled = read_filled(doctrees.parent)
+    recheck = _recheck(doctrees).read_text().split() if _recheck(doctrees).is_file() else []
     if not fresh and last == stamp:
         result = LanguageBuild(lang, True, (), 0.0)
     else:
         # Sphinx copies static files and applies templates only to pages it rewrites: when
-        # those (or our code) changed, every page of the language is written again.
-        rewrite = fresh or last.partition("\n")[2] != shared
-        _stamp(doctrees).unlink(missing_ok=True)
+        # those (or our code) changed since the last good build, every page is written again.
+        last_shared = last.partition("\n")[2]
+        rewrite = fresh or last_shared != shared
+        # Until this build succeeds, the next one runs Sphinx again, rewriting every page
+        # only if this one was to.
+        _stamp(doctrees).write_text(f"\n{last_shared}")
         forget_filled(doctrees.parent)
-        result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite, hold, written)
+        result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite, hold, written, set(recheck))
         if result.ok:
             _stamp(doctrees).write_text(stamp)
+            _recheck(doctrees).unlink(missing_ok=True)
+        else:
+            # Sphinx reports a page's problems only when it reads the page: the next build
+            # reads these again, changed or not, so that it reports them again.
+            pages = set(recheck) | _pages_with_problems(result.warnings, src)
+            _recheck(doctrees).write_text("".join(f"{page}\n" for page in sorted(pages)))
     if result.ok:
         problems = fill_late_parts(out, doctrees.parent, late, written, filled)
         if problems:
@@ -315,6 +325,27 @@ def _stamp(doctrees: Path) -> Path:
     return doctrees.parent / "built.stamp"
 
 
+def _recheck(doctrees: Path) -> Path:
+    """The pages a failed build had problems with, one per line ("*": some problem was
+    about no page in particular)."""
+    return doctrees.parent / "recheck.txt"
+
+
+_MESSAGE_FILE = re.compile(r"^(?P<file>[^:]+\.(?:md|ipynb))(?::\d+)?: ")
+
+
+def _pages_with_problems(messages: tuple[str, ...], src: Path) -> set[str]:
+    pages = set()
+    for message in messages:
+        match = _MESSAGE_FILE.match(message)
+        try:
+            relative = Path(match.group("file")).resolve().relative_to(src.resolve()) if match else None
+        except ValueError:
+            relative = None
+        pages.add(relative.with_suffix("").as_posix() if relative is not None else "*")
+    return pages
+
+
 def _versions() -> str:
     from importlib.metadata import version
 
@@ -334,8 +365,8 @@ def _log_stderr_to(log: Path):
 
 
 def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrite: bool,
-               hold: tuple[set[str], Callable[[], None]] | None = None, written: set[str] | None = None
-               ) -> LanguageBuild:
+               hold: tuple[set[str], Callable[[], None]] | None = None, written: set[str] | None = None,
+               recheck: set[str] = frozenset()) -> LanguageBuild:
     from jupyter_book.config import get_final_config
     from sphinx.application import Sphinx
     from sphinx.util.console import nocolor
@@ -359,6 +390,9 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
                 _keep_static_files(app, Path(out))
             if written is not None:
                 app.connect("html-page-context", lambda _app, pagename, *_: written.add(pagename))
+            if recheck:
+                app.connect("env-get-outdated", lambda _app, env, *_: set(env.found_docs) if "*" in recheck
+                            else recheck & env.found_docs)
             app.build(rewrite, [])
             ok = app.statuscode == 0
         _prune_removed_pages(Path(src), Path(out))
