@@ -253,7 +253,8 @@ def test_every_late_part_of_the_built_site_is_filled_in(built_mini: Path) -> Non
     assert {"upcoming", "recent", "counts", "series-part", "series", "topic-series"} <= found, found
 
 
-def test_a_failed_build_is_reported_until_fixed_and_the_next_good_one_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:
+def test_a_failed_build_is_reported_until_fixed_and_the_next_good_one_equals_a_clean_build(
+        mini: Path, tmp_path: Path) -> None:
     """A build that fails publishes nothing and reports its problems, again at each build
     until they are fixed (Sphinx reports a page's problems only when it reads the page).
     Sphinx wrote pages without their late parts meanwhile: the next good build fills them
