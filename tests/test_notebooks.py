@@ -170,3 +170,16 @@ def test_a_notebook_renders_late_parts_in_place(mini: Path) -> None:
     on_page = site.writer.__class__(site.catalogue, site.config, site.messages, {"answers": set(), "summary": set()},
                                     {}).render("topic_series.html", "topics/green-ip/", **values)
     assert on_page == "<!--wb:late topic-series--><!--/wb:late topic-series-->"
+
+
+def test_the_tables_every_language_shares_are_made_once_for_the_same_content(built_mini: Path) -> None:
+    import re
+
+    from webinars.notebooks import open_site
+
+    source = (built_mini / "_build/work/en/src/topic-list/index.md").read_text(encoding="utf-8")
+    key = re.search(r"content_key='([0-9a-f]+)'", source).group(1)
+    en, ar = (open_site(str(built_mini), lang, key) for lang in ("en", "ar"))
+    assert en.catalogue is ar.catalogue and en.topic_list is ar.topic_list
+    again = open_site(str(built_mini), "en")  # the content loaded again, not the build's
+    assert again.topic_list is not en.topic_list and again.topic_list.equals(en.topic_list)

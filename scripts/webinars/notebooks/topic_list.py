@@ -69,15 +69,17 @@ def proposals(site: NotebookSite) -> HTML:
 
 
 def counts(site: NotebookSite) -> HTML:
-    frame = site.topic_list
-    by_year = [(year, int(r["held"]), int(r["planned"])) for year, r in tables.counts_by_year(frame).iterrows()]
-    by_region = [(region, int(r["held"]), int(r["planned"]), int(r["proposed"]))
-                 for region, r in tables.counts_by_region(frame, site.config.settings.regions).iterrows()]
+    frame, regions = site.topic_list, site.config.settings.regions
+    years = site.table("counts by year", lambda: tables.counts_by_year(frame))
+    per_region = site.table(f"counts by region {regions}", lambda: tables.counts_by_region(frame, regions))
+    by_year = [(year, int(r["held"]), int(r["planned"])) for year, r in years.iterrows()]
+    by_region = [(region, int(r["held"]), int(r["planned"]), int(r["proposed"])) for region, r in per_region.iterrows()]
     return HTML(site.writer.render("topic_counts.html", HERE, by_year=by_year, by_region=by_region))
 
 
 def chart(site: NotebookSite) -> HTML:
-    table = tables.per_year_by_region(site.topic_list, site.config.settings.regions)
+    frame, regions = site.topic_list, site.config.settings.regions
+    table = site.table(f"per year by region {regions}", lambda: tables.per_year_by_region(frame, regions))
     years = [(year, {r: int(n) for r, n in row.items()}, int(row.sum())) for year, row in table.iterrows()]
     scale = max((total for _, _, total in years), default=1)
     return HTML(site.writer.render("topic_chart.html", HERE, regions=list(table.columns), years=years,
