@@ -193,6 +193,13 @@ Licensing models that suit young companies.
 """
 
 
+def add_new_webinar(root: Path) -> None:
+    """Publish NEW_WEBINAR, a new part of the tech-transfer series."""
+    folder = root / "content/webinars/2024-06-11-licensing-start-ups"
+    folder.mkdir()
+    (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
+
+
 def site_files(root: Path) -> dict[str, bytes]:
     """Every published file; Sphinx's cache-busting ``?v=`` checksums aside (a clean build
     links myst-nb's stylesheet before writing it, so it has none there)."""
@@ -217,9 +224,7 @@ def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_pat
     # A page that shows nothing of the new webinar is neither written nor filled in again.
     elsewhere = mini / "_build/work/ar/html/webinars/2027-01-12-tto-advanced/index.html"
     elsewhere_before = elsewhere.stat().st_mtime_ns
-    folder = mini / "content/webinars/2024-06-11-licensing-start-ups"
-    folder.mkdir()
-    (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
+    add_new_webinar(mini)
     build_site(mini)
     assert elsewhere.stat().st_mtime_ns == elsewhere_before
     after = untouched.stat()
@@ -490,9 +495,7 @@ def test_static_files_are_copied_again_only_when_what_they_depend_on_changed(min
     build_site(mini)
     static = mini / "_build/work/en/html/_static/basic.css"
     first = static.stat().st_mtime_ns
-    folder = mini / "content/webinars/2024-06-11-licensing-start-ups"
-    folder.mkdir()
-    (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
+    add_new_webinar(mini)
     build_site(mini)
     assert static.stat().st_mtime_ns == first
     config = mini / "_config.yml"
