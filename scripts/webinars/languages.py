@@ -28,7 +28,7 @@ class Language:
 
     @property
     def direction(self) -> str:
-        return self.locale.text_direction  # "ltr" or "rtl"
+        return _direction(self.code)  # "ltr" or "rtl"
 
     @property
     def native_name(self) -> str:
@@ -48,6 +48,13 @@ class Language:
 @lru_cache(maxsize=None)
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
+
+
+@lru_cache(maxsize=None)
+def _direction(code: str) -> str:
+    # Asked for every title that falls back to another language (thousands per list):
+    # Babel looks it up in the locale's data each time.
+    return _locale(code).text_direction
 
 
 def is_language_code(code: object) -> bool:
