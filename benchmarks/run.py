@@ -127,11 +127,13 @@ def plain_book(source: Path, dest: Path) -> None:
 
 
 def executions_since(root: Path, moment: float) -> int:
-    """Notebook results stored in the execution caches after `moment` (a time stamp)."""
+    """Notebooks executed after `moment` (a time stamp): the copies the build's kernels wrote,
+    and those myst-nb ran itself (kept in its execution caches)."""
     from jupyter_cache import get_cache
 
-    total = 0
-    for cache in (root / "_build" / "work").glob("*/jupyter_cache"):
+    work = root / "_build" / "work"
+    total = sum(1 for copy in work.glob("*/executed/**/*.ipynb") if copy.stat().st_mtime > moment)
+    for cache in work.glob("*/jupyter_cache"):
         total += sum(1 for r in get_cache(cache).list_cache_records() if r.created.replace(tzinfo=timezone.utc).timestamp() > moment)
     return total
 

@@ -284,14 +284,15 @@ def _myst_extensions(config: Config) -> list[str]:
 
 def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int | None,
                      pool: KernelPool | None = None, order: list[str] | None = None):
-    """Start kernels for the notebooks, unless their caches hold results for exactly these
-    notebooks already (as recorded after the last good build).
+    """Start kernels for the notebooks, unless their executed copies are those of exactly
+    these notebooks already (as recorded after the last good build), or the project's
+    ``execute_notebooks`` is ``off`` (then myst-nb shows them as they are).
 
     They start now, while the content loads; they run once the content is saved for
     them (see :mod:`webinars.build.kernels`), the languages' in `order`. Returns
     (kernels or None, notebooks, stamp).
     """
-    from .build.kernels import Kernels, NotebookJob
+    from .build.kernels import Kernels, NotebookJob, executed_path
     from .problems import Problems
 
     found = load_notebooks(config.path("notebooks_dir"), Problems(config.root))
@@ -300,14 +301,16 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
         messages = messages_for(language, config.path("locales_dir"))
         for notebook in found:
             page = notebook_page(notebook, messages, config.root, key)
-            wanted.append(NotebookJob(language.code, trees[language.code] / page.file, page.text,
-                                      (trees[language.code].parent / "jupyter_cache").resolve()))
+            tree = trees[language.code]
+            wanted.append(NotebookJob(language.code, tree / page.file, page.text,
+                                      executed_path(tree, tree / page.file).resolve()))
     digest = hashlib.sha256()
     for job in wanted:
-        digest.update(f"{job.path}\0{job.cache}\0{job.text}\0".encode())
+        digest.update(f"{job.path}\0{job.executed}\0{job.text}\0".encode())
     stamp = digest.hexdigest()
     marker = config.path("work_dir") / NOTEBOOKS_STAMP
-    if not wanted or (marker.is_file() and marker.read_text() == stamp):
+    off = (config.book.get("execute") or {}).get("execute_notebooks") == "off"
+    if not wanted or off or (marker.is_file() and marker.read_text() == stamp):
         return None, [], stamp
     if order:
         wanted.sort(key=lambda job: order.index(job.lang) if job.lang in order else len(order))

@@ -37,9 +37,9 @@ PRELOAD = (
     "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_thebe",
     "sphinx.ext.intersphinx", "nbclient", "jupyter_cache", "webinars.build.extension",
     "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru", "sphinx.search.zh",
-    "sphinx_design.extension", "sphinx.ext.doctest", "sqlalchemy.dialects.sqlite", "packaging.specifiers",
+    "sphinx_design.extension", "sphinx.ext.doctest", "packaging.specifiers",
     # imported by the extensions' set-up and by the first page read or written
-    "sqlite3", "xml.dom.minidom", "myst_nb.ext.execution_tables", "myst_nb.ext.glue.directives",
+    "xml.dom.minidom", "myst_nb.ext.execution_tables", "myst_nb.ext.glue.directives",
     "myst_nb.ext.glue.domain", "myst_nb.ext.glue.roles", "myst_parser.sphinx_ext.directives",
     "myst_parser.sphinx_ext.mathjax", "myst_parser.sphinx_ext.myst_refs", "sphinx.builders.html.transforms",
     "sphinx.builders.latex.transforms", "sphinx.ext.mathjax", "sphinx.util.math", "sphinx_external_toc.api",
@@ -430,7 +430,7 @@ def _keep_static_files(app, out: Path) -> None:
 
 def _read_notebooks_last(app, notebooks: set[str], wait: Callable[[], None]) -> None:
     """Sphinx reads the notebooks' pages after every other page, and only once `wait` returns
-    (their results are in the execution cache: myst-nb executes nothing)."""
+    (their executed copies are written: myst-nb executes nothing)."""
     waited = []
 
     def reorder(_app, _env, docnames: list[str]) -> None:

@@ -5,9 +5,11 @@ and each kernel imports pandas and this package again: about 1.5 s per notebook.
 Here one kernel per two cores starts while the content loads, imports once, and runs the
 notebooks one after another (the namespace is reset between two notebooks), one
 language after another (:class:`NotebookRun`). As soon as a language's notebooks
-have run, their results go into its jupyter-cache under the key myst-nb computes
-itself (the code cells and their metadata, which hold the language and the
-content fingerprint), so that myst-nb finds them and executes nothing.
+have run, each executed notebook is written beside the language's tree
+(:func:`executed_path`), and myst-nb takes its outputs from there
+(:func:`executed_outputs`, put in place by :mod:`webinars.build.extension`) instead
+of executing it. The copy is used only if its code cells are the page's: those
+hold the language and the content fingerprint.
 
 This is only a shortcut: a notebook that fails here, or a kernel that does not
 start, is left to myst-nb, which runs it its usual way and reports the error.
@@ -16,6 +18,8 @@ start, is left to myst-nb, which runs it its usual way and reports the error.
 from __future__ import annotations
 
 import asyncio
+import copy
+import json
 import os
 import threading
 import time
@@ -33,7 +37,8 @@ WARM_UP = (
 )
 
 
-EXECUTED_BY = "webinars.build.kernels"  # marks the cache records made here
+EXECUTED_BY = "webinars.build.kernels"  # marks the executed notebooks written here
+EXECUTED_DIR = "executed"  # beside a language's tree: the executed copies of its notebooks
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,49 @@ class NotebookJob:
     lang: str  # the language version of the site it belongs to
     path: Path  # where the notebook's MyST source is written in its language's tree
     text: str  # that source
-    cache: Path  # the language's execution cache
+    executed: Path  # where its executed copy is written (see `executed_path`)
+
+
+def executed_path(tree: Path, source: Path) -> Path:
+    """Where the executed copy of the notebook page `source`, in a language's `tree`, is kept:
+    ``<work>/<lang>/executed/topic-list/index.ipynb`` for ``<work>/<lang>/src/topic-list/index.md``."""
+    return tree.parent / EXECUTED_DIR / source.relative_to(tree).with_suffix(".ipynb")
+
+
+def executed_outputs(notebook, executed: Path):
+    """`notebook` (as myst-nb read the page) with the outputs of its executed copy at
+    `executed`, and the seconds it took; None when there is no copy, or it was made from
+    other code cells (another language, older content: then myst-nb executes the page).
+
+    The copy's code cells replace the page's, as jupyter-cache merges a cached notebook."""
+    import nbformat
+
+    try:
+        done = nbformat.from_dict(json.loads(executed.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    ran = [cell for cell in done.get("cells", ()) if cell.get("cell_type") == "code"]
+    if [cell.source for cell in code] != [cell.get("source") for cell in ran]:
+        return None
+    merged = copy.deepcopy(notebook)
+    for key in ("kernelspec", "language_info", "widgets"):
+        if key in done.metadata:
+            merged.metadata[key] = done.metadata[key]
+    ran.reverse()
+    for index, cell in enumerate(merged.cells):
+        if cell.cell_type == "code":
+            result = ran.pop()
+            if "id" in cell:
+                result["id"] = cell["id"]
+            else:
+                result.pop("id", None)
+            merged.cells[index] = result
+    return merged, float((done.metadata.get("webinars") or {}).get("seconds") or 0.0)
 
 
 def read_notebook(job: NotebookJob, extensions: list[str] | None = None):
-    """The notebook as myst-nb reads it (the same cells, so the same cache key)."""
+    """The notebook as myst-nb reads it (the same cells, which its executed copy is matched on)."""
     from myst_nb.core.read import read_myst_markdown_notebook
     from myst_parser.config.main import MdParserConfig
 
@@ -208,23 +251,26 @@ def _quiet(_message) -> None:
 
 
 def store(results: list[tuple[NotebookJob, object, float]]) -> None:
-    """Put executed notebooks into their caches; drop older results of the same page."""
-    from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-
+    """Write the executed notebooks where their languages' builds look for them."""
     for job, notebook, seconds in results:
-        cache = get_cache(job.cache)
-        record = cache.cache_notebook_bundle(
-            CacheBundleIn(notebook, str(job.path), data={"execution_seconds": seconds, "executed_by": EXECUTED_BY}),
-            check_validity=False, overwrite=True)
-        for old in cache.list_cache_records():
-            if old.uri == str(job.path) and old.pk != record.pk:
-                cache.remove_cache(old.pk)
+        notebook.metadata["webinars"] = {"executed_by": EXECUTED_BY, "seconds": round(seconds, 3)}
+        job.executed.parent.mkdir(parents=True, exist_ok=True)
+        written = job.executed.with_name(job.executed.name + ".part")
+        written.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
+        os.replace(written, job.executed)  # whole or not at all
+
+
+def forget_executed(jobs: list[NotebookJob]) -> None:
+    """Remove the executed copies these notebooks will replace, and any of notebooks that are
+    gone: a notebook that fails this time must not show the outputs of an earlier run."""
+    for folder in {job.executed.parent.parent for job in jobs}:  # <work>/<lang>/executed
+        for path in folder.rglob("*.ipynb*"):
+            path.unlink()
 
 
 class NotebookRun:
     """The notebooks of one build, running in kernels while the languages build: each
-    language's results go into its execution cache as soon as its notebooks have run,
+    language's executed notebooks are written as soon as its notebooks have run,
     and its process waits for exactly that (:meth:`wait`) before Sphinx reads its
     notebooks' pages (see :func:`webinars.build.jupyterbook.build_languages`).
 
@@ -237,8 +283,8 @@ class NotebookRun:
       then waits on that pipe until the forked process ends (which waits for the
       notebooks: the build hung so, in the third build of
       test_unchanged_content_executes_nothing_and_changed_content_executes_again);
-    - results are written (SQLite, through SQLAlchemy) while `fork_lock` is held, and a
-      process is forked only while holding it.
+    - results are written while `fork_lock` is held (a process forked meanwhile would
+      inherit the open file), and a process is forked only while holding it.
     """
 
     def __init__(self, kernels: Kernels | None, jobs: list[NotebookJob], stamp: str, extensions: list[str],
@@ -247,7 +293,6 @@ class NotebookRun:
 
         # Imported here, not first in the kernels' thread while a language's process is
         # forked: the process would inherit the module's import lock, taken.
-        import jupyter_cache.base  # noqa: F401
         import myst_nb.core.read  # noqa: F401
         import myst_parser.config.main  # noqa: F401
         import nbclient  # noqa: F401
@@ -261,6 +306,8 @@ class NotebookRun:
         context = multiprocessing.get_context("fork")
         self._stored = {lang: context.Event() for lang in self.notebooks}
         self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook-results")
+        if kernels and jobs:
+            forget_executed(jobs)
         self._future = kernels.start_run(jobs, extensions, self._language_done) if kernels and jobs else None
         if self._future is None:
             self._release_all()
@@ -269,14 +316,14 @@ class NotebookRun:
         self._finished = False
 
     def _language_done(self, lang: str, results: list) -> None:
-        # In the kernels' thread: the cache is written in another one, not to hold up the kernels.
+        # In the kernels' thread: the results are written in another one, not to hold up the kernels.
         self._storing.submit(self._store, lang, results)
 
     def _store(self, lang: str, results: list) -> None:
         try:
             with self.fork_lock:
                 store(results)
-        except Exception:  # noqa: BLE001 - a result not stored is run by myst-nb, which reports what fails
+        except Exception:  # noqa: BLE001 - a result not written is run by myst-nb, which reports what fails
             pass
         finally:
             self._stored[lang].set()
@@ -300,8 +347,8 @@ class NotebookRun:
             self.kernels.wait_started()
 
     def wait(self, lang: str) -> None:
-        """In a language's process: wait until the language's notebooks' results are in its
-        execution cache (or will never be: myst-nb then runs them and reports)."""
+        """In a language's process: wait until the executed copies of the language's notebooks
+        are written (or will never be: myst-nb then runs them and reports)."""
         event = self._stored.get(lang)
         if event is None:
             return
