@@ -97,6 +97,28 @@ def test_unchanged_content_executes_nothing_and_changed_content_executes_again(m
         assert row["data-regions"] == "arab", lang
 
 
+def test_a_change_the_notebooks_do_not_show_rebuilds_the_site_without_running_them(mini: Path) -> None:
+    """The site's style sheet is not in what the notebooks read: a change to it rebuilds the
+    pages, which keep the notebooks' outputs of the last build, and runs no notebook."""
+    from conftest import REPO
+
+    shutil.copytree(REPO / "book/_static", mini / "static")
+    config = mini / "_config.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(f"{REPO}/book/_static", "static"), encoding="utf-8")
+    build_site(mini)
+    copies = {lang: executed_copies(mini, lang) for lang in ("en", "ar", "zh")}
+    style = mini / "static/webinars.css"
+    style.write_text(style.read_text(encoding="utf-8") + "\n.wb-changed { color: inherit; }\n", encoding="utf-8")
+    report = build_site(mini)
+    assert report.timings["notebooks"] == 0.0
+    assert {lang: executed_copies(mini, lang) for lang in copies} == copies
+    assert executed_by_myst_nb(mini, "en") == 0
+    published = sorted((mini / "_build/site").rglob("webinars.css"))
+    assert published and all(".wb-changed" in path.read_text(encoding="utf-8") for path in published)
+    for lang in copies:
+        assert len(html(mini, f"{lang}/topic-list").select("section[aria-labelledby=wb-tl-held] tbody tr")) == 2
+
+
 def test_notebooks_run_ahead_in_shared_kernels_so_sphinx_executes_none(built_mini: Path) -> None:
     assert_run_ahead(built_mini)
 

@@ -160,7 +160,8 @@ class _Run:
     def build(self) -> Report:
         work = self.config.path("work_dir")
         trees = {language.code: work / language.code / "src" for language in self.config.languages}
-        (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)
+        if self.fresh:
+            (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)  # run the notebooks again too
         # The languages that took longest last time start first: the cores finish together.
         last = _last_timings(work)
         order = sorted(trees, key=lambda lang: -last.get(f"build {lang}", 0.0))
@@ -304,7 +305,9 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
             tree = trees[language.code]
             wanted.append(NotebookJob(language.code, tree / page.file, page.text,
                                       executed_path(tree, tree / page.file).resolve()))
-    digest = hashlib.sha256()
+    # Each notebook's code holds the fingerprint of everything it reads; what runs that code
+    # (the libraries that make its tables and dates, and the kernel) is added here.
+    digest = hashlib.sha256(_notebook_versions().encode())
     for job in wanted:
         digest.update(f"{job.path}\0{job.executed}\0{job.text}\0".encode())
     stamp = digest.hexdigest()
@@ -312,10 +315,19 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
     off = (config.book.get("execute") or {}).get("execute_notebooks") == "off"
     if not wanted or off or (marker.is_file() and marker.read_text() == stamp):
         return None, [], stamp
+    # Their executed copies are about to be replaced: written again once this build succeeds.
+    marker.unlink(missing_ok=True)
     if order:
         wanted.sort(key=lambda job: order.index(job.lang) if job.lang in order else len(order))
     settings = _kernel_settings(config, len(wanted), jobs)
     return (pool.kernels(*settings) if pool is not None else Kernels(*settings)), wanted, stamp
+
+
+def _notebook_versions() -> str:
+    from importlib.metadata import version
+
+    return ",".join(version(name) for name in
+                    ("pandas", "babel", "jinja2", "markupsafe", "ipykernel", "nbclient", "nbformat", "myst-nb"))
 
 
 def _kernel_settings(config: Config, notebooks: int, jobs: int | None) -> tuple[int, Path, int, Path]:
