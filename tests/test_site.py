@@ -522,3 +522,25 @@ def test_the_source_tree_is_written_again_where_a_kept_page_is_missing(mini: Pat
     build_site(mini)
     assert page.read_text(encoding="utf-8") == text
     assert (src.parent / KEPT_PAGES).is_file()
+
+
+def test_a_years_list_is_taken_from_the_last_build_unless_one_of_its_webinars_changed(mini: Path) -> None:
+    """The webinar list renders only the years whose webinars changed: the others are taken
+    as the last build rendered them (marked here, to see which were)."""
+    from webinars.assemble.tree import KEPT_PAGES
+    from webinars.kept import read_kept, write_kept
+
+    build_site(mini)
+    memo = mini / "_build/work/en" / KEPT_PAGES
+    kept = read_kept(memo)
+    years = {name: entry for name, entry in kept.items() if name.startswith("webinars/#year-")}
+    assert sorted(years) == ["webinars/#year-2024", "webinars/#year-2027"]
+    for name, (key, html) in years.items():
+        kept[name] = (key, html.replace('class="wb-list"', f'class="wb-list" data-kept="{name}"'))
+    write_kept(memo, kept)
+    advanced = mini / "content/webinars/2027-01-12-tto-advanced/index.md"
+    advanced.write_text(advanced.read_text(encoding="utf-8").replace("title: ", "title: Now ", 1), encoding="utf-8")
+    build_site(mini)
+    lists = page(mini, "en/webinars").select("ul.wb-list")
+    assert [ul.get("data-kept") for ul in lists] == [None, "webinars/#year-2024"]  # newest year first
+    assert "Now " in lists[0].get_text()

@@ -14,6 +14,8 @@ page; the pages that show it get their late parts filled in again.
 
 from __future__ import annotations
 
+import hashlib
+
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -148,9 +150,10 @@ class PageWriter:
         # Webinar and topic pages kept from the last build: url -> (key of the page's
         # inputs, page). `keys(webinar or topic)` gives that key, or None to render
         # anyway; `rendered` is what this run produced, to keep for the next one.
+        # Late parts made from a key are kept there too: "url#name" -> (key, HTML).
         self.keys: Callable[[Webinar | Topic], str | None] | None = None
-        self.kept: dict[str, tuple[str, SourcePage]] = {}
-        self.rendered: dict[str, tuple[str, SourcePage]] = {}
+        self.kept: dict[str, tuple[str, SourcePage | str]] = {}
+        self.rendered: dict[str, tuple[str, SourcePage | str]] = {}
         self.reused: set[str] = set()  # the pages taken from `kept`
         self._late: dict[str, dict[str, str]] = {}  # page -> late parts rendered so far
         self.env = _environment()
@@ -178,19 +181,39 @@ class PageWriter:
         return self.env.get_template(template).render(
             m=self.m, labels=labels, url=urls, catalogue=self.catalogue, t=self.title,
             href=lambda target: urls.relative(here, target),
-            late=lambda name, caller: self._late_part(here, name, caller), **values,
+            late=lambda name, caller, key=None: self._late_part(here, name, caller, key), **values,
         )
 
-    def _late_part(self, here: str, name: str, caller: Callable[[], str]) -> Markup:
+    def _late_part(self, here: str, name: str, caller: Callable[[], str], key: str | None = None) -> Markup:
         """``{% call late(name) %}…{% endcall %}``: the part is kept for the built page, and
-        the source gets its empty markers."""
+        the source gets its empty markers.
+
+        With ``key=`` (what the part is made from, see :meth:`_list_key`), a part made from
+        the same as at the last run is taken from it, not rendered again."""
         if not self.defer_late:
             return Markup(caller())
         parts = self._late.setdefault(here, {})
         if name in parts:
             raise ValueError(f"two late parts named {name!r} on {here}")
-        parts[name] = str(caller())
+        if key is None:
+            parts[name] = str(caller())
+        else:
+            memo = f"{here}#{name}"  # beside the pages' urls in `kept` and `rendered`
+            kept = self.kept.get(memo)
+            parts[name] = kept[1] if kept is not None and kept[0] == key else str(caller())
+            self.rendered[memo] = (key, parts[name])
         return Markup("".join(late_markers(name)))
+
+    def _list_key(self, webinars: list[Webinar]) -> str | None:
+        """What a list of webinars is made from: the keys of their pages (see `keys`), which
+        cover all a list shows of each (title, date, status, topic, part), in order; None to
+        render it anyway."""
+        if self.keys is None:
+            return None
+        keys = [self.keys(w) for w in webinars]
+        if None in keys:
+            return None
+        return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
     def _late_parts(self, here: str) -> tuple[tuple[str, str], ...]:
         return tuple(self._late.pop(here, {}).items())
@@ -286,7 +309,10 @@ class PageWriter:
         here = urls.WEBINARS
         everything = self.catalogue.chronological()
         years = [(year, list(items)) for year, items in groupby(everything, key=lambda w: w.facts.date.year)]
+        # Adding a webinar changes one year's list: the others are taken from the last run
+        # (rendering every year's list took a fifth of writing a language's tree).
         html = self.render("webinar_index.html", here, years=years,
+                           year_keys={year: self._list_key(items) for year, items in years},
                            held=len(self.catalogue.by_status("held")),
                            planned=len(self.catalogue.by_status("planned")))
         return self._generated(here, self.m.gettext("Webinars"), html)
