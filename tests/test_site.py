@@ -544,3 +544,33 @@ def test_a_years_list_is_taken_from_the_last_build_unless_one_of_its_webinars_ch
     lists = page(mini, "en/webinars").select("ul.wb-list")
     assert [ul.get("data-kept") for ul in lists] == [None, "webinars/#year-2024"]  # newest year first
     assert "Now " in lists[0].get_text()
+
+
+def test_languages_built_one_after_another_by_one_process_each_have_their_own_words(mini: Path) -> None:
+    """One process builds every language in turn here (one core): Sphinx would show each
+    language after the first in the words of the languages built before it."""
+    build_site(mini, jobs=1)
+    for lang, search in (("ar", "بحث"), ("zh", "搜索")):
+        labels = {tag["aria-label"] for tag in page(mini, f"{lang}/").select("[aria-label]")}
+        assert search in labels, lang
+
+
+def test_a_language_whose_process_dies_is_reported_and_the_next_ones_are_still_built(mini: Path, monkeypatch) -> None:
+    import os
+
+    from webinars.build import jupyterbook
+
+    build = jupyterbook._language
+
+    def dies_on_arabic(lang: str, *args) -> None:
+        if lang == "ar":
+            os._exit(3)
+        build(lang, *args)
+
+    monkeypatch.setattr(jupyterbook, "_language", dies_on_arabic)
+    with pytest.raises(InvalidInput) as failure:
+        build_site(mini, jobs=1)  # one process for en, ar and zh in turn: zh gets a new one
+    messages = [str(problem) for problem in failure.value.problems]
+    assert len(messages) == 1 and "the build process of ar stopped (exit code 3)" in messages[0], messages
+    assert (mini / "_build/work/zh/html/index.html").is_file()
+    assert not (mini / "_build/site").exists()

@@ -188,6 +188,8 @@ class _ChineseWords:
         self.added = False
 
     def open(self, app) -> None:
+        # A process builds several languages one after another: nothing is kept from the last.
+        self.path, self.runs, self.added = None, None, False
         if not str(app.config.language or "").startswith("zh"):
             return
         try:
@@ -198,7 +200,6 @@ class _ChineseWords:
         options = app.config.html_search_options or {}
         self.path = Path(app.doctreedir).parent / "chinese-words.pickle"
         self.key = f"{jieba.__version__}\0{options.get('dict', '')}"
-        self.runs, self.added = None, False
 
     def split(self, run: str) -> tuple[str, ...]:
         from sphinx.search import zh
