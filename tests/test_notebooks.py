@@ -145,6 +145,35 @@ def test_notebooks_run_by_myst_nb_itself_give_the_same_pages(built_mini: Path, m
             assert ours == theirs, f"{lang}/{url}"
 
 
+def test_jupyter_cache_is_imported_only_once_myst_nb_executes_a_notebook(tmp_path: Path) -> None:
+    """What the languages' builds import ahead leaves out jupyter-cache (and SQLAlchemy): our
+    kernels execute the notebooks. myst-nb still gets its own client when it must run one."""
+    import subprocess
+    import sys
+
+    check = f"""
+import sys
+from webinars.build.jupyterbook import preload
+preload()
+assert "jupyter_cache" not in sys.modules and "sqlalchemy" not in sys.modules, "imported ahead"
+import nbformat
+from myst_nb.core.config import NbParserConfig
+from myst_nb.core.execute import create_client
+notebook = nbformat.v4.new_notebook()
+source = {str(tmp_path / "page.md")!r}
+open(source, "w").close()
+for mode, kind in (("cache", "NotebookClientCache"), ("force", "NotebookClientDirect")):
+    config = NbParserConfig(execution_mode=mode, execution_cache_path={str(tmp_path / "cache")!r})
+    client = create_client(notebook, source, config, None)
+    assert type(client).__name__ == kind and type(client).__module__.startswith("myst_nb.core.execute."), client
+assert "jupyter_cache" in sys.modules
+from myst_nb.core.execute.cache import NotebookClientCache
+assert isinstance(NotebookClientCache, type), "the real module, once imported"
+"""
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_a_failing_cell_fails_the_build_naming_the_notebook_and_cell(mini: Path) -> None:
     notebooks = mini / "notebooks"
     shutil.copytree(Path(__file__).parent.parent / "book" / "notebooks", notebooks)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import html
+import logging
 import os
 import pickle
 import re
@@ -26,7 +27,9 @@ def setup(app) -> dict[str, Any]:
     app.connect("html-collect-pages", drop_emptied_search_terms)
     app.add_css_file("webinars.css")
     app.add_js_file("topic-list.js", loading_method="defer")
-    app.add_search_language(_chinese_search())
+    if str(app.config.language or "").startswith("zh"):
+        # Only there: Sphinx's Chinese search imports jieba (0.1 s) with it.
+        app.add_search_language(_chinese_search())
     app.connect("builder-inited", _CHINESE_WORDS.open)
     app.connect("builder-inited", index_list_pages_by_headings)
     app.connect("build-finished", _CHINESE_WORDS.save)
@@ -196,6 +199,7 @@ class _ChineseWords:
             import jieba
         except ImportError:
             return  # Sphinx's Chinese search then splits without it
+        jieba.setLogLevel(logging.WARNING)  # its progress is no news in the build's log
 
         options = app.config.html_search_options or {}
         self.path = Path(app.doctreedir).parent / "chinese-words.pickle"

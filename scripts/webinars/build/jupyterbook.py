@@ -12,6 +12,7 @@ import contextlib
 import functools
 import gc
 import importlib
+import importlib.util
 import io
 import logging
 import multiprocessing
@@ -20,6 +21,7 @@ import re
 import sys
 import time
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -35,8 +37,8 @@ PRELOAD = (
     "sphinx.util.docutils", "myst_parser", "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme",
     "pydata_sphinx_theme", "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
     "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_thebe",
-    "sphinx.ext.intersphinx", "nbclient", "jupyter_cache", "webinars.build.extension",
-    "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru", "sphinx.search.zh",
+    "sphinx.ext.intersphinx", "nbclient", "webinars.build.extension",
+    "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru",
     "sphinx_design.extension", "sphinx.ext.doctest", "packaging.specifiers",
     # imported by the extensions' set-up and by the first page read or written
     "xml.dom.minidom", "myst_nb.ext.execution_tables", "myst_nb.ext.glue.directives",
@@ -77,25 +79,61 @@ HoldNotebooks = Callable[[str], tuple[set[str], Callable[[], None]]]
 def preload(chinese: bool = False) -> None:
     """Import what every language's build needs, so that forked processes share it.
 
-    With `chinese`, also load the word list that Sphinx's Chinese search splits text with
-    (0.7 s): worth it where it serves many builds (``webinars preview``); otherwise the
-    Chinese language's process loads it itself, while the others build.
+    With `chinese`, also import Sphinx's Chinese search and load the word list it splits
+    text with (0.1 s and 0.7 s): worth it where it serves many builds (``webinars
+    preview``); otherwise the Chinese language's process does both itself, while the
+    others build.
     """
     from sphinx.application import builtin_extensions  # Sphinx loads them all in every build
 
+    _defer_notebook_runners()
     for name in (*PRELOAD, *builtin_extensions):
         try:
             importlib.import_module(name)
         except ImportError:
             pass  # an optional extension: the build imports what it needs
     _first_uses()
+    if not chinese:
+        return
     try:
         import jieba
+        import sphinx.search.zh  # noqa: F401
     except ImportError:
         return
-    jieba.setLogLevel(logging.WARNING)  # no progress chatter, wherever the word list is loaded
-    if chinese and not jieba.dt.initialized:
+    jieba.setLogLevel(logging.WARNING)  # no progress chatter
+    if not jieba.dt.initialized:
         jieba.initialize()
+
+
+# myst-nb's clients that execute a notebook themselves, and the module each is in.
+_NOTEBOOK_RUNNERS = {"cache": "NotebookClientCache", "direct": "NotebookClientDirect"}
+
+
+def _defer_notebook_runners() -> None:
+    """myst-nb imports its clients that execute a notebook themselves (from its execution
+    cache, or directly) with its notebook support, and with them jupyter-cache and
+    SQLAlchemy: 0.22 s of every build, before any language could start. A build's
+    notebooks are executed ahead (:mod:`webinars.build.kernels`), and myst-nb needs one of
+    these only for a notebook that failed there (it runs it again and reports the error)
+    or when nothing ran them. Until then each is a stand-in that imports the real module,
+    under its own name, the first time a client is made."""
+    package = "myst_nb.core.execute"
+    if package in sys.modules or importlib.util.find_spec("myst_nb") is None:
+        return
+    for module, name in _NOTEBOOK_RUNNERS.items():
+        full = f"{package}.{module}"
+
+        def make(*args, _full=full, _name=name, **kwargs):
+            if getattr(sys.modules.get(_full), "_webinars_stand_in", False):
+                del sys.modules[_full]
+            real = importlib.import_module(_full)
+            setattr(sys.modules[package], _full.rpartition(".")[2], real)
+            return getattr(real, _name)(*args, **kwargs)
+
+        stand_in = types.ModuleType(full, f"Stands in for {full} until a notebook is executed by myst-nb.")
+        stand_in._webinars_stand_in = True
+        setattr(stand_in, name, make)
+        sys.modules[full] = stand_in
 
 
 def _first_uses() -> None:
