@@ -103,6 +103,7 @@ class Kernels:
         self.count, self.cwd = count, cwd
         self.timeout = timeout
         self.log = log
+        self._launched = threading.Event()  # every kernel's process is running (or failed to start)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="kernels", daemon=True)
         self._thread.start()
@@ -111,10 +112,13 @@ class Kernels:
     async def _start(self, count: int, cwd: Path) -> list:
         from jupyter_client.manager import AsyncKernelManager
 
-        async def one():
+        async def launch():
             manager = AsyncKernelManager(kernel_name="python3")
             stderr = open(self.log, "a", encoding="utf-8") if self.log else None  # noqa: SIM115
             await manager.start_kernel(cwd=str(cwd), stderr=stderr, stdout=stderr)
+            return manager
+
+        async def ready(manager):
             client = manager.client()
             try:
                 client.start_channels()
@@ -126,7 +130,12 @@ class Kernels:
                 raise
             return manager, client
 
-        started = await asyncio.gather(*(one() for _ in range(count)), return_exceptions=True)
+        try:
+            launched = await asyncio.gather(*(launch() for _ in range(count)), return_exceptions=True)
+        finally:
+            self._launched.set()
+        managers = [manager for manager in launched if not isinstance(manager, BaseException)]
+        started = await asyncio.gather(*(ready(manager) for manager in managers), return_exceptions=True)
         return [kernel for kernel in started if not isinstance(kernel, BaseException)]
 
     def run(self, jobs: list[NotebookJob], extensions: list[str] | None = None) -> list[tuple[NotebookJob, object, float]]:
@@ -191,12 +200,12 @@ class Kernels:
             finished(queue.get_nowait())
         return [result for lang in results for result in results[lang]]
 
-    def wait_started(self) -> None:
-        """Block until every kernel has started (or failed to)."""
-        try:
-            self._started.result()
-        except Exception:  # noqa: BLE001 - the run finds no kernel and leaves the notebooks to myst-nb
-            pass
+    def wait_launched(self) -> None:
+        """Block until every kernel's process is running (or failed to start): it may still
+        be importing what it needs."""
+        while not self._launched.wait(0.05):
+            if self._started.done():  # it stopped before it could say
+                return
 
     def usable(self) -> bool:
         """True while every kernel started (or is still starting) and none has stopped since."""
@@ -277,8 +286,8 @@ class NotebookRun:
     Two rules keep the languages' processes, forked while this runs, from inheriting a
     lock or a pipe for good:
 
-    - they are forked only once the kernels have started (:meth:`ready_to_fork`): a
-      process forked while a kernel is being started inherits the pipe through which
+    - they are forked only once the kernels' processes are running (:meth:`ready_to_fork`):
+      a process forked while a kernel is being launched inherits the pipe through which
       ``subprocess`` learns that the kernel's program started, and the kernels' thread
       then waits on that pipe until the forked process ends (which waits for the
       notebooks: the build hung so, in the third build of
@@ -342,9 +351,11 @@ class NotebookRun:
             event.set()
 
     def ready_to_fork(self) -> None:
-        """Wait until the kernels have started (see the class's rules)."""
+        """Wait until the kernels' processes are running (see the class's rules); not until
+        they have imported what they need, which takes them a second while the languages
+        start."""
         if self.kernels is not None and self._future is not None:
-            self.kernels.wait_started()
+            self.kernels.wait_launched()
 
     def wait(self, lang: str) -> None:
         """In a language's process: wait until the executed copies of the language's notebooks
