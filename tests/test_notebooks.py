@@ -143,6 +143,29 @@ def test_notebooks_run_by_myst_nb_itself_give_the_same_pages(built_mini: Path, m
             ours = (built_mini / "_build/site" / lang / url / "index.html").read_text(encoding="utf-8")
             theirs = (mini / "_build/site" / lang / url / "index.html").read_text(encoding="utf-8")
             assert ours == theirs, f"{lang}/{url}"
+    # No kernel made the downloads: the build made them itself, the same.
+    assert not (mini / "_build/work" / pipeline.DOWNLOADS).exists()
+    for name in ("data/topic-list.csv", "data/topic-list.json"):
+        assert (mini / "_build/site" / name).read_text(encoding="utf-8") == \
+            (built_mini / "_build/site" / name).read_text(encoding="utf-8"), name
+
+
+def test_the_notebooks_kernel_makes_the_downloads_for_this_content(built_mini: Path) -> None:
+    """The kernel that ran the notebooks has pandas and the content loaded: it makes the
+    topic list's CSV and JSON, and the build publishes what it made for this content."""
+    import json
+
+    from webinars.finish.site import downloads, made_downloads
+    from webinars.pipeline import DOWNLOADS, check
+
+    made = built_mini / "_build/work" / DOWNLOADS
+    files = json.loads(made.read_text(encoding="utf-8"))["files"]
+    assert sorted(files) == ["data/topic-list.csv", "data/topic-list.json"]
+    for name, text in files.items():
+        assert (built_mini / "_build/site" / name).read_text(encoding="utf-8") == text, name
+    _config, catalogue, _pages, _warnings = check(built_mini)
+    assert files == downloads(catalogue)  # as the build's own process makes them
+    assert made_downloads(made, "other content") is None
 
 
 def test_jupyter_cache_is_imported_only_once_myst_nb_executes_a_notebook(tmp_path: Path) -> None:

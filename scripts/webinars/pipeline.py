@@ -38,6 +38,7 @@ _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: 
 # and the notebooks whose results the execution caches hold.
 SITE_STAMP, NOTEBOOKS_STAMP = "site.stamp", "notebooks.stamp"
 LOADED_FOLDERS = "loaded-folders.pickle"  # content folders as the last build loaded them
+DOWNLOADS = "downloads.json"  # the site's downloads, as the notebooks' kernel made them
 BUILD_LOCK = "build.lock"  # held while a build of the site runs
 
 
@@ -173,7 +174,7 @@ class _Run:
 
     def _build_languages(self, trees: dict[str, Path], order: list[str], notebooks_run: NotebookRun) -> Report:
         from .build.jupyterbook import build_languages
-        from .finish.site import STAGING, add_language, add_shared, publish, start_staging
+        from .finish.site import STAGING, add_language, add_media, add_top_files, publish, start_staging
 
         config, timings = self.config, self.timings
         output, work = config.path("output_dir"), config.path("work_dir")
@@ -211,7 +212,7 @@ class _Run:
         mark = time.perf_counter()
         results = sorted(build_languages(order, prepare, jobs=self.jobs, fresh=fresh, inputs=self.inputs,
                                          deliver=deliver,
-                                         meanwhile=lambda: add_shared(config, catalogue, staging, published),
+                                         meanwhile=lambda: add_media(config, catalogue, staging, published),
                                          hold_notebooks=hold_notebooks, fork_lock=notebooks_run.fork_lock),
                          key=lambda r: list(trees).index(r.lang))
         timings["build"] = time.perf_counter() - mark
@@ -221,6 +222,7 @@ class _Run:
         failed = [r for r in results if not r.ok]
         if failed:
             raise InvalidInput(build_problems(failed, trees, {r.lang: r.origins for r in results}, config.root))
+        add_top_files(config, self._downloads(notebooks_run, catalogue), staging, published)
 
         mark = time.perf_counter()
         publish(staging, output)
@@ -230,6 +232,15 @@ class _Run:
         timings["total"] = time.perf_counter() - self.started
         (work / "timings.json").write_text(json.dumps(timings, indent=1))
         return Report(catalogue, warnings, timings, output)
+
+    def _downloads(self, notebooks_run: NotebookRun, catalogue: Catalogue) -> dict[str, str]:
+        """The site's downloads: as the notebooks' kernel made them, or made here if it did not
+        (no notebook ran, or it failed to)."""
+        from .finish.site import downloads, made_downloads
+
+        made = made_downloads(self.config.path("work_dir") / DOWNLOADS, self.fingerprints.key) \
+            if notebooks_run.after else None
+        return made if made is not None else downloads(catalogue)
 
     def _load_and_start_notebooks(self, trees: dict[str, Path], order: list[str]) -> NotebookRun:
         """Load the content while kernels start; start the notebooks that must run, the
@@ -245,7 +256,11 @@ class _Run:
             config, catalogue, pages, notebooks, warnings = _load(self.root, self.fingerprints)
             save_snapshot(config, self.fingerprints.key, catalogue, pages)
             timings["load"] = time.perf_counter() - self.started
-            run = NotebookRun(kernels, notebook_jobs, notebooks_stamp, _myst_extensions(config), own)
+            downloads = config.path("work_dir") / DOWNLOADS
+            downloads.unlink(missing_ok=True)  # made again by the kernel, for this content
+            after = ("from webinars.notebooks import save_downloads\n"
+                     f"save_downloads({str(self.root)!r}, {self.fingerprints.key!r}, {str(downloads)!r})")
+            run = NotebookRun(kernels, notebook_jobs, notebooks_stamp, _myst_extensions(config), own, after)
         except BaseException:
             if own:
                 kernels.close()

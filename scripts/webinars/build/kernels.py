@@ -18,6 +18,7 @@ start, is left to myst-nb, which runs it its usual way and reports the error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import json
 import os
@@ -143,14 +144,15 @@ class Kernels:
         return self.start_run(jobs, extensions).result()
 
     def start_run(self, jobs: list[NotebookJob], extensions: list[str] | None = None,
-                  language_done: Callable[[str, list], None] | None = None):
+                  language_done: Callable[[str, list], None] | None = None, after: str | None = None):
         """Start executing `jobs`, in their order; the returned future's ``result()`` is what
         :meth:`run` returns. `language_done(lang, results)` is called (in the kernels' thread)
-        as soon as every job of a language has run, succeeded or not."""
-        return asyncio.run_coroutine_threadsafe(self._run(jobs, extensions, language_done), self._loop)
+        as soon as every job of a language has run, succeeded or not. The code `after` is run
+        once by one kernel when no job is left, in a fresh namespace; its failure is not said."""
+        return asyncio.run_coroutine_threadsafe(self._run(jobs, extensions, language_done, after), self._loop)
 
     async def _run(self, jobs: list[NotebookJob], extensions: list[str] | None,
-                   language_done: Callable[[str, list], None] | None):
+                   language_done: Callable[[str, list], None] | None, after: str | None = None):
         left = Counter(job.lang for job in jobs)
         results: dict[str, list] = {lang: [] for lang in left}
 
@@ -169,6 +171,8 @@ class Kernels:
 
         async def work(manager, client) -> None:
             from nbclient import NotebookClient
+
+            nonlocal after
 
             while not queue.empty():
                 job = queue.get_nowait()
@@ -194,6 +198,11 @@ class Kernels:
                     finished(job)
                     continue  # myst-nb runs it again and reports the error where it belongs
                 finished(job, (job, notebook, time.perf_counter() - started))
+            if after is not None:
+                code, after = after, None
+                with contextlib.suppress(Exception):  # whoever needs its result does without
+                    await client.execute_interactive(f"get_ipython().run_line_magic('reset', '-f')\n{code}",
+                                                     store_history=False, timeout=self.timeout, output_hook=_quiet)
 
         await asyncio.gather(*(work(manager, client) for manager, client in kernels))
         while not queue.empty():  # no kernel was left to run them: myst-nb will
@@ -297,7 +306,7 @@ class NotebookRun:
     """
 
     def __init__(self, kernels: Kernels | None, jobs: list[NotebookJob], stamp: str, extensions: list[str],
-                 own: bool) -> None:
+                 own: bool, after: str | None = None) -> None:
         import multiprocessing
 
         # Imported here, not first in the kernels' thread while a language's process is
@@ -317,7 +326,10 @@ class NotebookRun:
         self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook-results")
         if kernels and jobs:
             forget_executed(jobs)
-        self._future = kernels.start_run(jobs, extensions, self._language_done) if kernels and jobs else None
+        # The code `after`, run by a kernel once the notebooks have run (see `Kernels.start_run`).
+        self.after = after if kernels and jobs else None
+        self._future = kernels.start_run(jobs, extensions, self._language_done, self.after) if kernels and jobs \
+            else None
         if self._future is None:
             self._release_all()
         else:

@@ -52,12 +52,19 @@ def add_language(html: Path, staging: Path, lang: str, published: Path | None = 
     _write_dropped(staging, lang, dropped)
 
 
-def add_shared(config: Config, catalogue: Catalogue, staging: Path, published: Path | None = None) -> None:
-    """Stage what the languages share (media, downloads) and the root page; done while they build."""
+def add_media(config: Config, catalogue: Catalogue, staging: Path, published: Path | None = None) -> None:
+    """Stage the slides and other material the languages share; done while they build."""
     dropped: list[str] = []
     copy_media(config, catalogue, staging / urls.MEDIA_ROOT, published / urls.MEDIA_ROOT if published else None,
                dropped)
-    files = {"index.html": root_page(config), ".nojekyll": "", **downloads(catalogue)}
+    _write_dropped(staging, "media", dropped)
+
+
+def add_top_files(config: Config, files: dict[str, str], staging: Path, published: Path | None = None) -> None:
+    """Stage the root page and `files` (the downloads: path in the site -> text), and drop
+    whatever else is at the top of the `published` site."""
+    files = {"index.html": root_page(config), ".nojekyll": "", **files}
+    dropped: list[str] = []
     for name, text in files.items():
         try:
             same = published is not None and (published / name).read_text(encoding="utf-8") == text
@@ -160,18 +167,39 @@ def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path
                     dropped.append(f"{root}/{path}")
 
 
-def downloads(catalogue: Catalogue) -> dict[str, str]:
-    """The topic list as CSV and JSON, one schema for every language: path in the site -> text."""
-    # pandas (0.3 s to import) only here: a build imports this module before it starts
-    # its kernels, and this runs once they have started.
+def downloads(catalogue: Catalogue, frame=None) -> dict[str, str]:
+    """The topic list as CSV and JSON, one schema for every language: path in the site -> text.
+    `frame` is the content's topic list (:func:`webinars.tables.topic_list`), if already made."""
+    # pandas (0.3 s to import) only here: a build's own process imports it only when no
+    # notebook kernel made these (see `save_made_downloads`).
     from .. import tables
 
-    frame = tables.topic_list(catalogue)
+    if frame is None:
+        frame = tables.topic_list(catalogue)
     return {
         "data/topic-list.csv": tables.export_csv(frame),
         "data/topic-list.json": json.dumps({"columns": tables.COLUMNS, "rows": tables.export_records(frame)},
                                            ensure_ascii=False, indent=1),
     }
+
+
+def save_made_downloads(path: Path, content_key: str, files: dict[str, str]) -> None:
+    """Keep the `files` made from the content with `content_key` at `path`, for
+    :func:`made_downloads` (written whole or not at all)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps({"content": content_key, "files": files}, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def made_downloads(path: Path, content_key: str) -> dict[str, str] | None:
+    """The downloads kept at `path` if they were made from the content with `content_key`."""
+    try:
+        made = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(made, dict) or made.get("content") != content_key or not isinstance(made.get("files"), dict):
+        return None
+    return made["files"]
 
 
 def root_page(config: Config) -> str:
