@@ -15,7 +15,6 @@ page; the pages that show it get their late parts filled in again.
 from __future__ import annotations
 
 import hashlib
-
 import mimetypes
 from collections.abc import Callable
 from dataclasses import dataclass, field
