@@ -174,7 +174,7 @@ class _Run:
 
     def _build_languages(self, trees: dict[str, Path], order: list[str], notebooks_run: NotebookRun) -> Report:
         from .build.jupyterbook import build_languages
-        from .finish.site import STAGING, add_language, add_media, add_top_files, publish, start_staging
+        from .finish.site import STAGING, add_language, add_top_files, publish, start_staging
 
         config, timings = self.config, self.timings
         output, work = config.path("output_dir"), config.path("work_dir")
@@ -193,6 +193,7 @@ class _Run:
 
         # The new site's changes are staged beside the published one while the languages
         # build: each language's process stages its pages as soon as they are built.
+        made: dict[str, dict[str, str]] = {}  # what this process made meanwhile
         staging, published = output.with_name(output.name + STAGING), output if output.is_dir() else None
         start_staging(staging)
         html = {lang: work / lang / "html" for lang in trees}
@@ -212,7 +213,8 @@ class _Run:
         mark = time.perf_counter()
         results = sorted(build_languages(order, prepare, jobs=self.jobs, fresh=fresh, inputs=self.inputs,
                                          deliver=deliver,
-                                         meanwhile=lambda: add_media(config, catalogue, staging, published),
+                                         meanwhile=functools.partial(self._meanwhile, notebooks_run, staging,
+                                                                     published, made),
                                          hold_notebooks=hold_notebooks, fork_lock=notebooks_run.fork_lock),
                          key=lambda r: list(trees).index(r.lang))
         timings["build"] = time.perf_counter() - mark
@@ -222,7 +224,8 @@ class _Run:
         failed = [r for r in results if not r.ok]
         if failed:
             raise InvalidInput(build_problems(failed, trees, {r.lang: r.origins for r in results}, config.root))
-        add_top_files(config, self._downloads(notebooks_run, catalogue), staging, published)
+        files = made["downloads"] if "downloads" in made else self._downloads(notebooks_run, catalogue)
+        add_top_files(config, files, staging, published)
 
         mark = time.perf_counter()
         publish(staging, output)
@@ -232,6 +235,16 @@ class _Run:
         timings["total"] = time.perf_counter() - self.started
         (work / "timings.json").write_text(json.dumps(timings, indent=1))
         return Report(catalogue, warnings, timings, output)
+
+    def _meanwhile(self, notebooks_run: NotebookRun, staging: Path, published: Path | None,
+                   made: dict[str, dict[str, str]]) -> None:
+        """While the languages build: stage the slides, and make the downloads if no kernel makes them."""
+        from .finish.site import add_media, downloads
+
+        catalogue = self.loaded[0]
+        add_media(self.config, catalogue, staging, published)
+        if not notebooks_run.after:
+            made["downloads"] = downloads(catalogue)
 
     def _downloads(self, notebooks_run: NotebookRun, catalogue: Catalogue) -> dict[str, str]:
         """The site's downloads: as the notebooks' kernel made them, or made here if it did not
