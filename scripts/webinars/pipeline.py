@@ -213,8 +213,8 @@ class _Run:
         mark = time.perf_counter()
         results = sorted(build_languages(order, prepare, jobs=self.jobs, fresh=fresh, inputs=self.inputs,
                                          deliver=deliver,
-                                         meanwhile=functools.partial(self._meanwhile, notebooks_run, staging,
-                                                                     published, made),
+                                         meanwhile=functools.partial(self._meanwhile, notebooks_run, catalogue,
+                                                                     staging, published, made),
                                          hold_notebooks=hold_notebooks, fork_lock=notebooks_run.fork_lock),
                          key=lambda r: list(trees).index(r.lang))
         timings["build"] = time.perf_counter() - mark
@@ -224,8 +224,7 @@ class _Run:
         failed = [r for r in results if not r.ok]
         if failed:
             raise InvalidInput(build_problems(failed, trees, {r.lang: r.origins for r in results}, config.root))
-        files = made["downloads"] if "downloads" in made else self._downloads(notebooks_run, catalogue)
-        add_top_files(config, files, staging, published)
+        add_top_files(config, self._downloads(catalogue, made), staging, published)
 
         mark = time.perf_counter()
         publish(staging, output)
@@ -236,24 +235,24 @@ class _Run:
         (work / "timings.json").write_text(json.dumps(timings, indent=1))
         return Report(catalogue, warnings, timings, output)
 
-    def _meanwhile(self, notebooks_run: NotebookRun, staging: Path, published: Path | None,
+    def _meanwhile(self, notebooks_run: NotebookRun, catalogue: Catalogue, staging: Path, published: Path | None,
                    made: dict[str, dict[str, str]]) -> None:
         """While the languages build: stage the slides, and make the downloads if no kernel makes them."""
         from .finish.site import add_media, downloads
 
-        catalogue = self.loaded[0]
         add_media(self.config, catalogue, staging, published)
         if not notebooks_run.after:
             made["downloads"] = downloads(catalogue)
 
-    def _downloads(self, notebooks_run: NotebookRun, catalogue: Catalogue) -> dict[str, str]:
-        """The site's downloads: as the notebooks' kernel made them, or made here if it did not
-        (no notebook ran, or it failed to)."""
+    def _downloads(self, catalogue: Catalogue, made: dict[str, dict[str, str]]) -> dict[str, str]:
+        """The site's downloads: made here while the languages built, or by the notebooks'
+        kernel, or, if it failed to, made now."""
         from .finish.site import downloads, made_downloads
 
-        made = made_downloads(self.config.path("work_dir") / DOWNLOADS, self.fingerprints.key) \
-            if notebooks_run.after else None
-        return made if made is not None else downloads(catalogue)
+        if "downloads" in made:
+            return made["downloads"]
+        kept = made_downloads(self.config.path("work_dir") / DOWNLOADS, self.fingerprints.key)
+        return kept if kept is not None else downloads(catalogue)
 
     def _load_and_start_notebooks(self, trees: dict[str, Path], order: list[str]) -> NotebookRun:
         """Load the content while kernels start; start the notebooks that must run, the

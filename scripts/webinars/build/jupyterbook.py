@@ -126,9 +126,7 @@ def _defer_notebook_runners() -> None:
         def make(*args, _full=full, _name=name, **kwargs):
             if getattr(sys.modules.get(_full), "_webinars_stand_in", False):
                 del sys.modules[_full]
-            real = importlib.import_module(_full)
-            setattr(sys.modules[package], _full.rpartition(".")[2], real)
-            return getattr(real, _name)(*args, **kwargs)
+            return getattr(importlib.import_module(_full), _name)(*args, **kwargs)
 
         stand_in = types.ModuleType(full, f"Stands in for {full} until a notebook is executed by myst-nb.")
         stand_in._webinars_stand_in = True

@@ -39,7 +39,7 @@ class NotebookSite:
 
     @cached_property
     def topic_list(self) -> pd.DataFrame:
-        return self.table("topic list", lambda: tables.topic_list(self.catalogue))
+        return _topic_list(self.catalogue)
 
     def table(self, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         """A table that does not depend on the language, made once for this content (see
@@ -81,8 +81,12 @@ def save_downloads(root: str, content_key: str, path: str) -> None:
 
     config = load_config(Path(root))
     catalogue, _pages = _saved(snapshot_path(config, content_key))
-    frame = _table(catalogue, "topic list", lambda: tables.topic_list(catalogue))
-    save_made_downloads(Path(path), content_key, downloads(catalogue, frame))
+    save_made_downloads(Path(path), content_key, downloads(catalogue, _topic_list(catalogue)))
+
+
+def _topic_list(catalogue: Catalogue) -> pd.DataFrame:
+    """The content's topic list, made once for every language's notebooks (see `_table`)."""
+    return _table(catalogue, "topic list", lambda: tables.topic_list(catalogue))
 
 
 # The content a build saved, as last read by this process: a kernel runs the notebooks of
