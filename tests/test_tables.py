@@ -72,3 +72,21 @@ def test_series_in_order(catalogue) -> None:
     tech = frame[frame["topic"] == "tech-transfer"]
     assert list(tech["id"]) == ["2024-01-10-tto-basics", "2024-03-05-tto-policies"]
     assert list(tech["part"]) == [1, 2]
+
+
+def test_csv_cells_a_spreadsheet_would_take_for_formulas_are_text(mini: Path) -> None:
+    hostile = {"content/topics/green-ip/index.md": ("IP and green technology", '=HYPERLINK("https://x.example")'),
+               "content/webinars/2024-03-05-tto-policies/index.md": ("IP policies for universities", "@SUM(A1:A9)"),
+               "content/webinars/2027-01-12-tto-advanced/index.md": ("Valuing technologies", "+cmd|' /C calc'!A0"),
+               "content/webinars/2024-01-10-tto-basics/index.md": ('"Technology transfer offices: first steps"',
+                                                                    "-2+3")}
+    for file, (title, formula) in hostile.items():
+        path = mini / file
+        path.write_text(path.read_text(encoding="utf-8").replace(f"title: {title}", f"title: {json.dumps(formula)}"),
+                        encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(tables.export_csv(tables.topic_list(check(mini)[1])))))
+    titles = {row["title"] for row in rows}
+    for _title, formula in hostile.values():
+        assert "'" + formula in titles and formula not in titles
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row.values())
+    assert tables.inert_cell(-2) == -2 and tables.inert_cell("Plain") == "Plain"

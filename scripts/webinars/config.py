@@ -100,6 +100,19 @@ class Config:
         return self.root / getattr(self.settings, name)
 
 
+def _myst_extension_problems(book: dict[str, Any]) -> list[Problem]:
+    """MyST syntax that would let content run code or carry HTML is refused (content is data)."""
+    from .content.policy import MYST_EXTENSIONS
+
+    wanted = ((book.get("parse") or {}) if isinstance(book.get("parse"), dict) else {}).get("myst_enable_extensions")
+    if not isinstance(wanted, list):
+        return []
+    return [Problem("_config.yml", None, "parse.myst_enable_extensions",
+                    f"{name!r} is not allowed: content is data, never a template or HTML; use some of "
+                    f"{', '.join(MYST_EXTENSIONS)}")
+            for name in wanted if name not in MYST_EXTENSIONS]
+
+
 # libyaml's parser when PyYAML has it (its wheels do): the same results, ten times faster.
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -126,7 +139,7 @@ def load_config(root: Path) -> Config:
                 for e in exc.errors()
             ]
         )
-    problems = []
+    problems = _myst_extension_problems(data)
     if settings.default_language not in settings.languages:
         problems.append(
             Problem("_config.yml", None, "webinars.default_language",

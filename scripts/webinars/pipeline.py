@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import subprocess
 import time
 from collections.abc import Callable
@@ -40,6 +41,7 @@ SITE_STAMP, NOTEBOOKS_STAMP = "site.stamp", "notebooks.stamp"
 LOADED_FOLDERS = "loaded-folders.pickle"  # content folders as the last build loaded them
 DOWNLOADS = "downloads.json"  # the site's downloads, as the notebooks' kernel made them
 BUILD_LOCK = "build.lock"  # held while a build of the site runs
+FRAGMENT_KEY = "fragments.key"  # signs the HTML our templates make (see content.policy)
 
 
 @dataclass
@@ -132,13 +134,32 @@ def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kerne
         timings["total"] = time.perf_counter() - started
         return Report(catalogue, warnings, timings, output)
     (work / SITE_STAMP).unlink(missing_ok=True)
-    run = _Run(root, config, fingerprints, inputs, stamp, jobs, fresh, kernels, started)
+    fragment_key, new_key = _fragment_key(work)
+    run = _Run(root, config, fingerprints, inputs, stamp, jobs, fresh or new_key, kernels, started, fragment_key)
     run.clearing = clear_leftovers(output)  # what a stopped build left goes while this one works
     try:
         return run.build()
     finally:
         if run.clearing is not None:
             run.clearing.wait()
+
+
+def _fragment_key(work: Path) -> tuple[bytes, bool]:
+    """The key that signs the HTML our templates make, kept in the work folder (out of the
+    content's reach); and whether it is new, in which case nothing of earlier builds,
+    signed with another key, may be kept."""
+    path = work / FRAGMENT_KEY
+    try:
+        key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        if len(key) == 32:
+            return key, False
+    except (OSError, ValueError):
+        pass
+    key = secrets.token_bytes(32)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(key.hex(), encoding="ascii")
+    os.replace(partial, path)
+    return key, True
 
 
 @dataclass
@@ -154,6 +175,7 @@ class _Run:
     fresh: bool
     pool: KernelPool | None  # kernels kept between builds, if any
     started: float
+    fragment_key: bytes
     timings: dict[str, float] = field(default_factory=dict)
     clearing: subprocess.Popen | None = None  # the removal of what an earlier build left
     loaded: tuple = ()  # (catalogue, pages, notebooks, warnings) once loaded
@@ -188,7 +210,7 @@ class _Run:
             if fresh:
                 (work / lang / KEPT_PAGES).unlink(missing_ok=True)  # render every page
             origins, late = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
-                                              notebooks, key, fingerprints)
+                                              notebooks, key, fingerprints, self.fragment_key)
             return trees[lang], work / lang / "html", work / lang / "doctrees", origins, late
 
         # The new site's changes are staged beside the published one while the languages

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Control characters (escape sequences start with one), but for line feeds and tabs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +25,8 @@ class Problem:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         field = f" {self.field}:" if self.field else ""
         label = "" if self.severity == "error" else f" {self.severity}:"
-        return f"{where}:{label}{field} {self.message}"
+        # Content reaches messages: no control character may steer the terminal.
+        return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", f"{where}:{label}{field} {self.message}")
 
 
 class Problems:
@@ -31,10 +37,12 @@ class Problems:
         self.items: list[Problem] = []
 
     def relative(self, path: Path | str) -> str:
+        """`path` relative to the root; a link is named as itself, not as what it points to."""
         path = Path(path)
-        if self.root is not None:
+        if self.root is not None and path.is_absolute():
+            path = Path(os.path.normpath(path))
             try:
-                return path.resolve().relative_to(self.root.resolve()).as_posix()
+                return path.relative_to(os.path.abspath(self.root)).as_posix()
             except ValueError:
                 pass
         return path.as_posix()

@@ -145,7 +145,20 @@ def export_records(frame: pd.DataFrame) -> list[dict]:
 
 def export_csv(frame: pd.DataFrame) -> str:
     """The list as CSV: lists joined with '; ', dates ISO."""
-    flat = pd.DataFrame(export_records(frame), columns=COLUMNS, dtype=object)
+    records = [{name: inert_cell(value) for name, value in record.items()} for record in export_records(frame)]
+    flat = pd.DataFrame(records, columns=COLUMNS, dtype=object)
     for column in ("regions", "languages", "proposed_by", "interest"):
-        flat[column] = flat[column].map(lambda values: "; ".join(values) if values else "")
+        flat[column] = flat[column].map(lambda values: "; ".join(map(inert_cell, values)) if values else "")
     return flat.to_csv(index=False, lineterminator="\n")
+
+
+# What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value):
+    """A text cell a spreadsheet shows as text: one that would start a formula gets a leading
+    apostrophe, which spreadsheets take as "this is text" (numbers are left as they are)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

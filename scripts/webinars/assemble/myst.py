@@ -16,8 +16,21 @@ def fence(directive: str, content: str, argument: str = "", options: dict[str, s
     return "\n".join(lines) + "\n"
 
 
-def raw_html(html: str) -> str:
-    return fence("raw", html, "html")
+def html_fragment(html: str, key: bytes) -> str:
+    """HTML our templates made, as a directive the build takes only with its signature:
+    no other HTML reaches a page (see :mod:`webinars.content.policy`)."""
+    from ..content.policy import sign
+
+    html = fragment_text(html)
+    return fence(FRAGMENT, html, options={"signature": sign(key, html)})
+
+
+FRAGMENT = "wb-html"  # the directive (webinars.build.extension)
+
+
+def fragment_text(html: str) -> str:
+    """A fragment as the directive receives it: no blank lines around it, none at a line's end."""
+    return "\n".join(line.rstrip() for line in html.strip("\n").splitlines())
 
 
 def text(value: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import mimetypes
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -136,10 +137,12 @@ class PageWriter:
 
     def __init__(self, catalogue: Catalogue, config: Config, messages: Messages,
                  heading_names: dict[str, set[str]], extra_pages: dict[str, Page],
-                 defer_late: bool = True) -> None:
+                 defer_late: bool = True, fragment_key: bytes = b"") -> None:
         """With `defer_late` false (a notebook's output, which nothing fills in later), late parts
-        are rendered in place."""
+        are rendered in place. `fragment_key` signs the HTML the templates make (see
+        :func:`myst.html_fragment`)."""
         self.catalogue = catalogue
+        self.fragment_key = fragment_key
         self.defer_late = defer_late
         self.config = config
         self.m = messages
@@ -254,23 +257,23 @@ class PageWriter:
         series = self.catalogue.series(topic.id) if topic else []
         running = [x for x in series if x.facts.status != "cancelled"]
         parts = [self._head(document, here, w)]
-        parts.append(myst.raw_html(self.render(
+        parts.append(self.fragment(self.render(
             "webinar_facts.html", here, w=w, topic=topic, part=self.catalogue.part_of(w) if topic else 0,
             total=len(running), c=lambda text: self.foreign(text, w.original.lang))))
         channels = self._channels(w)
         if channels:
-            parts.append(myst.raw_html(self.render(
+            parts.append(self.fragment(self.render(
                 "recordings.html", here, channels=channels, player=self._player(channels, document.lang))))
         slides = self._slides(w, here)
         if slides:
-            parts.append(myst.raw_html(self.render("slides.html", here, slides=slides)))
+            parts.append(self.fragment(self.render("slides.html", here, slides=slides)))
         parts.append(self._body(document))
         if topic:
             previous, following = self.catalogue.neighbours(w)
-            parts.append(myst.raw_html(self.render(
+            parts.append(self.fragment(self.render(
                 "series.html", here, w=w, topic=topic, series=series, previous=previous, following=following)))
         if w.feedback and w.feedback.responses:
-            parts.append(myst.raw_html(self.render("feedback.html", here, fb=w.feedback)))
+            parts.append(self.fragment(self.render("feedback.html", here, fb=w.feedback)))
         return compose(here, parts, document.title, document.lang, self._late_parts(here))
 
     def _topic(self, topic: Topic) -> SourcePage:
@@ -279,11 +282,11 @@ class PageWriter:
         at = topic.facts.suggested_at
         parts = [
             self._head(document, here, topic),
-            myst.raw_html(self.render(
+            self.fragment(self.render(
                 "topic_facts.html", here, topic=topic, c=lambda text: self.foreign(text, topic.original.lang),
                 suggested_at=self.catalogue.webinars.get(at) if at else None)),
             self._body(document),
-            myst.raw_html(self.render(
+            self.fragment(self.render(
                 "topic_series.html", here, series=self.catalogue.series(topic.id),
                 chain=self.catalogue.builds_on_chain(topic), continued=self.catalogue.continued_by(topic))),
         ]
@@ -298,7 +301,7 @@ class PageWriter:
             # The introduction appears only where it is translated: the home page's own
             # title and lists are in the page's language, and must not be marked otherwise.
             parts.append(self._body(intro.document(self.lang)))
-        parts.append(myst.raw_html(self.render(
+        parts.append(self.fragment(self.render(
             "home.html", here, planned=self.catalogue.by_status("planned"),
             held=self.catalogue.by_status("held")[:RECENT], series_topics=self.catalogue.series_topics(),
             proposals=self.catalogue.proposals())))
@@ -332,19 +335,22 @@ class PageWriter:
 
     # ---- parts ----------------------------------------------------------------------
 
+    def fragment(self, html: str) -> str:
+        return myst.html_fragment(html, self.fragment_key)
+
     def _meta(self, content_lang: str) -> dict:
         return {"content_lang": content_lang}
 
     def _generated(self, here: str, title: str, html: str) -> SourcePage:
         meta = {**self._meta(self.lang), **LIST_PAGE}
         return SourcePage(here, myst.frontmatter(meta) + f"# {myst.text(title)}\n\n"
-                          + myst.raw_html(html), title=title, lang=self.lang, late=self._late_parts(here))
+                          + self.fragment(html), title=title, lang=self.lang, late=self._late_parts(here))
 
     def _head(self, document: Document, here: str, page: Page) -> str:
         head = myst.frontmatter(self._meta(document.lang)) + f"# {myst.text(document.title)}\n"
         if document.lang != self.lang:
             others = [(code, self._switch(here, code)) for code in page.languages]
-            head += "\n" + myst.raw_html(self.render(
+            head += "\n" + self.fragment(self.render(
                 "fallback_notice.html", here, original=document.lang, others=others,
                 native=lambda code: Language(code).native_name))
         return head
@@ -397,15 +403,20 @@ class PageWriter:
         return slides
 
 
+# A video's id on YouTube: nothing else goes into the player's address.
+_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
+
+
 def _embed(address: str) -> tuple[str | None, str | None]:
     """Player address for hosts we know how to embed, and the host's name."""
     parsed = urlparse(address)
     host = parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
     if host == "youtube.com" and parsed.path == "/watch":
         video = parse_qs(parsed.query).get("v", [""])[0]
-        return (f"https://www.youtube-nocookie.com/embed/{video}" if video else None), "YouTube"
+        return (f"https://www.youtube-nocookie.com/embed/{video}" if _YOUTUBE_ID.match(video) else None), "YouTube"
     if host == "youtu.be":
-        return f"https://www.youtube-nocookie.com/embed/{parsed.path.strip('/')}", "YouTube"
+        video = parsed.path.strip("/")
+        return (f"https://www.youtube-nocookie.com/embed/{video}" if _YOUTUBE_ID.match(video) else None), "YouTube"
     if host == "vimeo.com" and parsed.path.strip("/").isdigit():
         return f"https://player.vimeo.com/video/{parsed.path.strip('/')}", "Vimeo"
     return None, None

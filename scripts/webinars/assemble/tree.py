@@ -32,7 +32,7 @@ KEPT_PAGES = "kept-pages.pickle"  # beside the language's source tree: pages of 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
                       language: Language, heading_names: dict[str, set[str]], dest: Path,
                       notebooks: list[NotebookSource] = (), key: str = "",
-                      fingerprints: Fingerprints | None = None
+                      fingerprints: Fingerprints | None = None, fragment_key: bytes = b""
                       ) -> tuple[dict[str, Origin], dict[str, dict[str, str]]]:
     """Write the source tree of `language` into `dest`.
 
@@ -45,7 +45,7 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     each page (docname -> name -> HTML), filled in once the page is built.
     """
     messages = messages_for(language, config.path("locales_dir"))
-    writer = PageWriter(catalogue, config, messages, heading_names, extra_pages)
+    writer = PageWriter(catalogue, config, messages, heading_names, extra_pages, fragment_key=fragment_key)
     memo = dest.parent / KEPT_PAGES
     if fingerprints is not None:
         writer.keys = lambda item: _page_key(catalogue, fingerprints, language.code, item)
@@ -53,13 +53,15 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     # The kept pages are in the tree as they were kept (see `_sync`), unless this run
     # stops half-way through writing it: then the next run has no kept page to trust.
     memo.unlink(missing_ok=True)
-    pages = writer.all_pages() + [notebook_page(nb, messages, config.root, key) for nb in notebooks]
+    notebook_pages = [notebook_page(nb, messages, config.root, key) for nb in notebooks]
+    pages = writer.all_pages() + notebook_pages
     titles = {urls.docname(p.url): (p.title, p.lang) for p in pages}
     toc = yaml.load((config.root / "_toc.yml").read_text(encoding="utf-8"), Loader=YAML_LOADER)
     wanted = {p.file: p.text for p in pages}
     wanted["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
     wanted["_config.yml"] = yaml.safe_dump(
-        book_config(config, language, messages.gettext, _nav(toc, titles), dest.parent / "jupyter_cache"),
+        book_config(config, language, messages.gettext, _nav(toc, titles), dest.parent / "jupyter_cache",
+                    fragment_key, [urls.docname(page.url) for page in notebook_pages]),
         allow_unicode=True, sort_keys=False)
     po = config.path("locales_dir") / language.code / "LC_MESSAGES" / f"{SPHINX_DOMAIN}.po"
     if po.is_file():
@@ -102,8 +104,12 @@ def _page_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, item:
     return digest.hexdigest()
 
 
-def book_config(config: Config, language: Language, _, nav: list[dict], cache: Path) -> dict[str, Any]:
-    """Jupyter Book's ``_config.yml`` for one language: the project's, plus the language's settings."""
+def book_config(config: Config, language: Language, _, nav: list[dict], cache: Path, fragment_key: bytes = b"",
+                notebooks: list[str] = ()) -> dict[str, Any]:
+    """Jupyter Book's ``_config.yml`` for one language: the project's, plus the language's settings.
+
+    The build takes the HTML fragments signed with `fragment_key` and no other HTML, except
+    in the outputs of the project's own `notebooks` (their docnames)."""
     book = copy.deepcopy(config.book)
     execute = book.setdefault("execute", {})
     execute["cache"] = str(cache.resolve())  # one execution cache per language
@@ -125,6 +131,8 @@ def book_config(config: Config, language: Language, _, nav: list[dict], cache: P
         "locale_dirs": ["_locales"],
         "templates_path": [str(config.path("templates_dir").resolve())],
         "html_static_path": [str(config.path("static_dir").resolve())],
+        "webinars_fragment_key": fragment_key.hex(),
+        "webinars_notebooks": list(notebooks),
     })
     theme = settings.setdefault("html_theme_options", {})
     theme["search_bar_text"] = _("Search this site…")

@@ -21,6 +21,9 @@ __version__ = "1.0"
 
 
 def setup(app) -> dict[str, Any]:
+    from . import safety
+
+    safety.setup(app)
     app.connect("config-inited", no_numbering, priority=900)
     app.connect("builder-inited", keep_compiled_templates)
     app.connect("html-page-context", page_context)

@@ -11,8 +11,17 @@ from markdown_it import MarkdownIt
 from .models import Section
 
 
-# libyaml's parser when PyYAML has it (its wheels do): the same results, ten times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser: ten times faster
+    """YAML's safe loader, with dates and times left as text: the content model reads them
+    (an impossible date such as 2026-02-30 is then a problem with its line, not a crash)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+MAX_FRONTMATTER = 64 * 1024  # characters: far more than any page's facts
 
 
 class FrontmatterError(Exception):
@@ -41,15 +50,21 @@ def parse(text: str) -> Parsed:
     if end is None:
         raise FrontmatterError(1, "the frontmatter is not closed: add a line '---' after the last field")
     source = "".join(lines[1:end])
+    if len(source) > MAX_FRONTMATTER:
+        raise FrontmatterError(2, f"the frontmatter is longer than {MAX_FRONTMATTER // 1024} KB: "
+                                  "keep the facts there and the text below the second '---'")
     try:
-        node = yaml.compose(source, Loader=_LOADER)
-        data = yaml.load(source, Loader=_LOADER)
+        _no_aliases(source)
+        node = yaml.compose(source, Loader=_Loader)
+        data = yaml.load(source, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrontmatterError(line, f"the frontmatter is not valid YAML ({problem}): "
                                      "check quoting and indentation; quote values containing ': '")
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise FrontmatterError(2, f"the frontmatter could not be read ({exc}): check its values")
     if data is None:
         data, node = {}, None
     if not isinstance(data, dict):
@@ -58,6 +73,15 @@ def parse(text: str) -> Parsed:
     if node is not None:
         _locate(node, (), located, offset=2)
     return Parsed(data, located, "".join(lines[end + 1:]), end + 2)
+
+
+def _no_aliases(source: str) -> None:
+    """Anchors and aliases (``&name``, ``*name``) let a few lines expand into gigabytes:
+    the facts are written out instead. Found by YAML's scanner, before anything is built."""
+    for token in yaml.scan(source, Loader=_Loader):
+        if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+            raise FrontmatterError(token.start_mark.line + 2, "YAML anchors and aliases (&name, *name) are "
+                                   "not allowed in the frontmatter: write each value out")
 
 
 def _locate(node: yaml.Node, loc: tuple, out: dict[tuple, int], offset: int) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,13 +18,15 @@ from pydantic import BaseModel, ValidationError
 
 from ..config import Config
 from ..problems import Problem, Problems
-from . import frontmatter
+from . import frontmatter, policy
 from .catalogue import Catalogue
-from .models import SLUG_PATTERN, Document, Feedback, Page, Topic, TopicFacts, Translation, Webinar, WebinarFacts
+from .models import FEEDBACK_FILE, SLUG_PATTERN, Document, Feedback, Page, Topic, TopicFacts, Translation, Webinar, WebinarFacts
 
 TRANSLATION_FILE = re.compile(r"^index\.([a-z]{2,3}(?:[-_][A-Za-z]+)?)\.md$")
-FEEDBACK_FILE = "feedback.csv"
 FEEDBACK_COLUMNS = ("respondent", "rating", "useful", "suggested_topic", "comment")
+
+MAX_PAGE_BYTES = 1024 * 1024  # a page's text; far more than any summary and its answers
+LARGE_FILE_BYTES = 25 * 1024 * 1024  # slides above this are published, with a warning
 
 # How to fix a missing field, in the author's words.
 _MISSING_HINTS = {
@@ -108,10 +111,23 @@ def load_content(config: Config, summary_names: set[str], memo: FolderMemo | Non
 def _load_webinar(folder: Path, context: dict, summary_names: set[str], problems: Problems) -> Webinar | None:
     webinar = _load_page(folder, WebinarFacts, Webinar, context, problems)
     if webinar is not None:
-        webinar.files = {f.name: f.stat().st_size for f in folder.iterdir() if f.is_file()}
+        webinar.files, webinar.links = _folder_files(folder)
         webinar.has_summary = _has_summary(webinar.original, summary_names)
         webinar.feedback = _load_feedback(folder / FEEDBACK_FILE, problems)
     return webinar
+
+
+def _folder_files(folder: Path) -> tuple[dict[str, int], set[str]]:
+    """The regular files of a webinar's folder (name -> bytes), and the names that are links:
+    a link is never followed (it could point anywhere on the machine that builds the site)."""
+    files, links = {}, set()
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                links.add(entry.name)
+            elif entry.is_file(follow_symlinks=False):
+                files[entry.name] = entry.stat(follow_symlinks=False).st_size
+    return files, links
 
 
 def _folders(parent: Path, problems: Problems) -> list[Path]:
@@ -179,10 +195,25 @@ def _load_translation(path: Path, page, original_data: dict, context: dict, prob
 
 
 def _parse_file(path: Path, problems: Problems) -> frontmatter.Parsed | None:
+    if path.is_symlink():
+        problems.error(path, None, "", "is a link: put the file itself here")
+        return None
     try:
+        if path.stat().st_size > MAX_PAGE_BYTES:
+            problems.error(path, None, "", f"larger than {MAX_PAGE_BYTES // 1024 // 1024} MB: a page holds a summary "
+                                           "and answers; put long material in a file listed under `slides:`")
+            return None
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         problems.error(path, None, "", f"not UTF-8 text ({exc.reason}): save the file as UTF-8")
+        return None
+    except OSError as exc:
+        problems.error(path, None, "", f"cannot be read ({exc.strerror}): check the file's permissions")
+        return None
+    if "\0" in text:
+        line = text.count("\n", 0, text.index("\0")) + 1
+        problems.error(path, line, "", "a NUL character is in the file: delete it, or save the text again as "
+                                       "plain UTF-8")
         return None
     try:
         return frontmatter.parse(text)
@@ -247,6 +278,7 @@ def _message(error: dict[str, Any], loc: tuple, fields: list[str]) -> str:
 
 
 def _document(lang: str, title: str, parsed: frontmatter.Parsed, path: Path, problems: Problems) -> Document:
+    policy.check_body(parsed.body, path, parsed.body_line, problems)
     sections = frontmatter.sections(parsed.body)
     for section in sections:
         if section.level == 1:
@@ -272,12 +304,18 @@ def _has_summary(document: Document, summary_names: set[str]) -> bool:
 
 
 def _load_feedback(path: Path, problems: Problems) -> Feedback | None:
+    if path.is_symlink():
+        problems.error(path, None, "", "is a link: put the survey's file itself here")
+        return None
     if not path.is_file():
         return None
     try:
-        rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
-        header = next(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()), [])
-    except (UnicodeDecodeError, csv.Error) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+        if "\0" in text:
+            raise csv.Error(f"a NUL character on line {text.count(chr(10), 0, text.index(chr(0))) + 1}")
+        rows = list(csv.DictReader(text.splitlines()))
+        header = next(csv.reader(text.splitlines()), [])
+    except (UnicodeDecodeError, csv.Error, OSError) as exc:
         problems.error(path, None, "", f"not a readable UTF-8 CSV file ({exc}): save it as UTF-8 CSV")
         return None
     missing = [c for c in FEEDBACK_COLUMNS if c not in header]
@@ -315,9 +353,16 @@ def _check_links(catalogue: Catalogue, config: Config, problems: Problems, exist
             problems.error(path, webinar.line("topic"), "topic", f"no topic {facts.topic!r}: create content/topics/"
                                                f"{facts.topic}/index.md or use an existing topic id")
         for n, slide in enumerate(facts.slides):
-            if slide.file not in webinar.files:
-                problems.error(path, webinar.line("slides", n, "file"), f"slides[{n}].file", f"{slide.file!r} is not in the folder: "
-                                                                 "add the file or correct its name")
+            line, field = webinar.line("slides", n, "file"), f"slides[{n}].file"
+            if slide.file in webinar.links:
+                problems.error(path, line, field, f"{slide.file!r} is a link: put the file itself in the folder")
+            elif slide.file not in webinar.files:
+                problems.error(path, line, field, f"{slide.file!r} is not in the folder: add the file or correct "
+                                                  "its name")
+            elif webinar.files[slide.file] > LARGE_FILE_BYTES:
+                problems.warning(path, line, field, f"{slide.file!r} is {webinar.files[slide.file] // 2**20} MB: "
+                                                    f"visitors on slow connections wait for files above "
+                                                    f"{LARGE_FILE_BYTES // 2**20} MB; export it smaller if you can")
         for channel in facts.recordings:
             if channel is not None and channel not in facts.languages:
                 problems.error(path, webinar.line("recording", channel), f"recording.{channel}",

@@ -8,6 +8,7 @@ against a validation context: ``{"regions": [...], "site_languages": [...]}``.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
@@ -47,7 +48,9 @@ def _iso_date(value: Any) -> Any:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
+            if re.match(r"^\d{4}-\d{2}-\d{2}$", value.strip()):
+                raise ValueError(f"{value.strip()} is not a day of the calendar: check the month (01-12) "
+                                 "and the day") from None
     raise ValueError("expected an ISO date like 2021-06-15")
 
 
@@ -58,7 +61,8 @@ def _start_time(value: Any) -> Any:
         try:
             moment = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError("expected a start time with its UTC offset, like 2021-06-15T13:00+02:00")
+            raise ValueError(f"{value.strip()[:40]!r} is not a start time: write the date, the time (hours "
+                             "00-23) and its UTC offset, like 2021-06-15T13:00+02:00") from None
     else:
         raise ValueError("expected a start time with its UTC offset, like 2021-06-15T13:00+02:00")
     if moment.tzinfo is None:
@@ -104,8 +108,6 @@ Slug = Annotated[str, AfterValidator(lambda v: _slug(v))]
 
 
 def _slug(value: str) -> str:
-    import re
-
     if not re.match(SLUG_PATTERN, value):
         raise ValueError(f"{value!r} is not an id: use lower-case ASCII letters, digits and hyphens")
     return value
@@ -121,8 +123,30 @@ class Speaker(_Strict):
     role: Role
 
 
+# What a webinar's folder may publish: documents and pictures that carry no script (no SVG,
+# no HTML), and captions.
+PUBLISHED_SUFFIXES = (".pdf", ".pptx", ".ppt", ".odp", ".docx", ".doc", ".odt", ".xlsx", ".xls", ".ods",
+                      ".png", ".jpg", ".jpeg", ".gif", ".webp", ".vtt", ".txt")
+FEEDBACK_FILE = "feedback.csv"
+
+
+def _published_file(value: str) -> str:
+    """A file of the webinar's own folder that may be published (see :data:`PUBLISHED_SUFFIXES`)."""
+    if "/" in value or "\\" in value or value in ("", ".", ".."):
+        raise ValueError(f"{value!r} is not a file name of this folder: give the name alone, without a path")
+    if value.startswith("."):
+        raise ValueError(f"{value!r} is a hidden file: rename it without the leading '.'")
+    if value == FEEDBACK_FILE or (value.startswith("index") and value.endswith(".md")):
+        raise ValueError(f"{value!r} is never published (the survey and the page's own text stay private): "
+                         "list slides only")
+    if not value.lower().endswith(PUBLISHED_SUFFIXES):
+        raise ValueError(f"{value!r} is not a kind of file the site publishes: use one of "
+                         f"{', '.join(s.lstrip('.') for s in PUBLISHED_SUFFIXES)}")
+    return value
+
+
 class Slide(_Strict):
-    file: str
+    file: Annotated[str, AfterValidator(_published_file)]
     lang: LanguageCode
     title: str
 
@@ -296,6 +320,7 @@ class Page:
 class Webinar(Page):
     facts: WebinarFacts = None  # type: ignore[assignment]
     files: dict[str, int] = field(default_factory=dict)  # material in the folder: name -> bytes
+    links: set[str] = field(default_factory=set)  # names in the folder that are links (never published)
     feedback: Feedback | None = None
     has_summary: bool = False
 
