@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
+from typing import BinaryIO
 
 from .build.kernels import KernelPool
 from .config import load_config
@@ -82,51 +85,97 @@ class Preview:
         self.pool.close()
 
 
-# Added to every page the preview serves (not to the built files): the page reloads
-# itself once the site has been built again.
-RELOAD_SCRIPT = """<script>/* webinars preview: reload once the site is built again */
+# The preview's own addresses, next to the site's files.
+BUILD_ROUTE = "/_preview/build"
+SCRIPT_ROUTE = "/_preview/reload.js"
+
+# Loaded by every page the preview serves (not by the built files): the page reloads itself
+# once the site has been built again. A file, not an inline script, so that the pages work
+# under the site's Content-Security-Policy (script-src 'self').
+RELOAD_SCRIPT = ("""/* webinars preview: reload once the site is built again */
 (function () {
-  var shown = "%d";  // the build this page comes from
+  var shown = new URL(document.currentScript.src).searchParams.get("build");  // the build this page comes from
   setInterval(function () {
-    fetch("/_preview/build", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (n) {
+    fetch("%s", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (n) {
       if (n !== shown) { location.reload(); }
     }).catch(function () {});  // the preview stopped: the page stays as it is
   }, 1000);
 })();
-</script>
-"""
+""" % BUILD_ROUTE).encode()
+RELOAD_TAG = '<script src="%s?build=%d" defer></script>'
+
+
+class _Refused(Exception):
+    """The request names no file the preview may serve: answered with `status`."""
+
+    def __init__(self, status: HTTPStatus) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """The site's files, never cached by the browser; pages reload themselves after a build."""
 
     builds: Callable[[], int]  # changes each time a build is published
+    # Seconds a connection may stay silent: an idle or stalled browser does not hold a thread forever.
+    timeout = 30
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-        route = self.path.split("?", 1)[0].split("#", 1)[0]
-        if route == "/_preview/build":
-            self._send(str(self.builds()).encode(), "text/plain; charset=utf-8")
-            return
-        path = Path(self.translate_path(self.path))
-        if route.endswith("/") and path.is_dir():
-            path = path / "index.html"
+    def send_head(self) -> BinaryIO | None:
+        """Both GET and HEAD answer through here (http.server's hook), so they always agree."""
         try:
-            page = path.read_bytes() if path.suffix == ".html" else None
+            return self._answer()
+        except _Refused as refused:
+            self.send_error(refused.status)
+            return None
+
+    def _answer(self) -> BinaryIO | None:
+        route = self.path.split("?", 1)[0].split("#", 1)[0]
+        if route == BUILD_ROUTE:
+            return self._body(str(self.builds()).encode(), "text/plain; charset=utf-8")
+        if route == SCRIPT_ROUTE:
+            return self._body(RELOAD_SCRIPT, "text/javascript; charset=utf-8")
+        path = self.translate_path(self.path)
+        try:
+            page = Path(path).read_bytes() if path.endswith(".html") else None
         except OSError:
             page = None  # not there (or being replaced by a build): as http.server answers
-        if page is not None:
-            end = page.rfind(b"</body>")
-            script = (RELOAD_SCRIPT % self.builds()).encode()
-            self._send(page[:end] + script + page[end:] if end >= 0 else page, "text/html; charset=utf-8")
-            return
-        super().do_GET()
+        if page is None:
+            return super().send_head()
+        end = page.rfind(b"</body>")
+        if end >= 0:
+            page = page[:end] + (RELOAD_TAG % (SCRIPT_ROUTE, self.builds())).encode() + page[end:]
+        return self._body(page, "text/html; charset=utf-8")
 
-    def _send(self, body: bytes, kind: str) -> None:
-        self.send_response(200)
+    def translate_path(self, path: str) -> str:
+        """The real path of the file `path` names, refused unless it is inside the site.
+
+        The site's root is resolved at each request: `_build/site` may be a symlink that a
+        publish swaps, and a symlink in the site must not reach out of it. A folder is only
+        served as its index.html, never listed.
+        """
+        if not path.startswith("/"):
+            raise _Refused(HTTPStatus.BAD_REQUEST)
+        try:
+            local = super().translate_path(path)  # decoded, its '..' dropped
+            folder = local.endswith("/")
+            real = os.path.realpath(local + "index.html" if folder else local)
+        except ValueError:  # a NUL byte, bytes that are not UTF-8: no file has that name
+            raise _Refused(HTTPStatus.BAD_REQUEST) from None
+        root = os.path.realpath(self.directory)
+        if os.path.commonpath([root, real]) != root or (folder and os.path.isdir(real)):
+            raise _Refused(HTTPStatus.NOT_FOUND)
+        return real
+
+    def list_directory(self, path: str) -> None:
+        # translate_path already sends no folder here; this keeps listings off whatever changes there
+        self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _body(self, body: bytes, kind: str) -> io.BytesIO:
+        self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        return io.BytesIO(body)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -134,6 +183,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         pass  # the terminal shows the builds, not every request
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    # A page asks for dozens of files at once, and several tabs may reload together:
+    # socketserver's backlog of 5 made connections wait and time out.
+    request_queue_size = 1024
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the browser went away or stalled (a reload, a closed tab): nothing to report
+        super().handle_error(request, client_address)
 
 
 class _Restart(Exception):
@@ -147,8 +208,7 @@ def serve(site: Path, port: int, builds: Callable[[], int]) -> http.server.Threa
     The folder is looked up at each request: a build replaces its changed files when it publishes.
     """
     handler = type("Handler", (_Handler,), {"builds": staticmethod(builds)})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     return server
 
