@@ -35,8 +35,8 @@ BUILDER = "dirhtml"  # clean URLs: webinars/<slug>/index.html
 PRELOAD = (
     "jupyter_book.config", "sphinx.application", "sphinx.builders.dirhtml", "sphinx.search",
     "sphinx.util.docutils", "myst_parser", "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme",
-    "pydata_sphinx_theme", "sphinx_design", "sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments",
-    "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_thebe",
+    "pydata_sphinx_theme", "sphinx_design", "sphinx_copybutton",
+    "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering",
     "sphinx.ext.intersphinx", "nbclient", "webinars.build.extension",
     "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru",
     "sphinx_design.extension", "sphinx.ext.doctest", "packaging.specifiers",
@@ -51,6 +51,17 @@ PRELOAD = (
     *(f"docutils.{kind}languages.{code}" for kind in ("", "parsers.rst.")
       for code in ("en", "ar", "es", "fr", "ru", "zh_cn")),
 )
+
+# Extensions Jupyter Book adds to every build that this site does not use, and that break
+# it under a strict Content-Security-Policy (script-src 'self'): each writes inline scripts
+# into every page. sphinx_thebe (Binder) also throws "Identifier 'THEBE_JS_URL' has already
+# been declared" on every page; sphinx_comments (Hypothesis, utterances) is switched off;
+# sphinx_togglebutton styles admonitions as dropdowns, which nothing here writes: the
+# follow-up answers are sphinx-design dropdowns (<details>), and myst-nb hides or removes
+# cells by itself. The setting Jupyter Book always passes to sphinx_comments goes too
+# (Sphinx warns about a setting no extension declares, and a warning fails the build).
+UNUSED_EXTENSIONS = ("sphinx_thebe", "sphinx_comments", "sphinx_togglebutton")
+_UNUSED_SETTINGS = ("comments_config",)
 
 # CSS selectors the theme applies to every page's navigation (pydata_sphinx_theme.toctree).
 _THEME_SELECTORS = ("li", ".toc-h1", ".toc-h2", "details > a.reference", "details > p.caption",
@@ -447,6 +458,7 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
     try:
         sphinx_config, _meta = get_final_config(
             user_yaml=Path(src) / "_config.yml", cli_config={"latex_individualpages": False}, sourcedir=Path(src), use_external_toc=True)
+        _drop_unused_extensions(sphinx_config)
         with patch_docutils(src), docutils_namespace():
             app = Sphinx(srcdir=src, confdir=None, outdir=out, doctreedir=doctrees, buildername=BUILDER,
                          confoverrides=sphinx_config, status=log, warning=warnings, freshenv=fresh,
@@ -470,6 +482,14 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
         ok = False
     found = tuple(_clean(line) for line in warnings.getvalue().splitlines() if line.strip())
     return LanguageBuild(lang, ok and not found, found, time.perf_counter() - started)
+
+
+def _drop_unused_extensions(sphinx_config: dict) -> None:
+    """Jupyter Book's configuration without :data:`UNUSED_EXTENSIONS` and their settings."""
+    sphinx_config["extensions"] = [name for name in sphinx_config.get("extensions", [])
+                                   if name not in UNUSED_EXTENSIONS]
+    for name in _UNUSED_SETTINGS:
+        sphinx_config.pop(name, None)
 
 
 def _keep_static_files(app, out: Path) -> None:
