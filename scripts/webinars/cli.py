@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         _print(failure.problems)
         print(f"\n{len(failure.problems)} problem(s) found; nothing was published.", file=sys.stderr)
         return 1
+    except OSError as error:  # the machine, not the content: a folder that cannot be written, a full disk
+        where = error.filename or root
+        _print([Problem(str(where), None, "", f"{error.strerror or error}: check that this folder can be written "
+                                              "and that the disk has room, then build again")])
+        print("\nnothing was published.", file=sys.stderr)
+        return 1
 
 
 def run() -> None:
