@@ -224,6 +224,8 @@ def _parse_file(path: Path, problems: Problems) -> frontmatter.Parsed | None:
 
 def _validate(model: type[BaseModel], parsed: frontmatter.Parsed, path: Path, context: dict,
               problems: Problems):
+    if not _plain_text(parsed.data, (), parsed, path, problems):
+        return None
     try:
         return model.model_validate(parsed.data, context=context)
     except ValidationError as exc:
@@ -233,6 +235,31 @@ def _validate(model: type[BaseModel], parsed: frontmatter.Parsed, path: Path, co
             line = frontmatter.line_of(parsed.lines, loc) or 2
             problems.error(path, line, _field_name(loc), _message(error, loc, fields))
         return None
+
+
+# Fields shown on one line (a heading, a list item): a line break in them is a mistake.
+_ONE_LINE = {"title", "name", "affiliation"}
+
+
+def _plain_text(value: Any, loc: tuple, parsed: frontmatter.Parsed, path: Path, problems: Problems) -> bool:
+    """No control character in any value of the frontmatter, and no line break in a title or
+    a name; reports each, with its line. True if there is none."""
+    if isinstance(value, dict):
+        return all([_plain_text(item, loc + (key,), parsed, path, problems) for key, item in value.items()])
+    if isinstance(value, list):
+        return all([_plain_text(item, loc + (n,), parsed, path, problems) for n, item in enumerate(value)])
+    if not isinstance(value, str):
+        return True
+    name = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    line = frontmatter.line_of(parsed.lines, loc) or 2
+    if policy.CONTROL.search(value):
+        problems.error(path, line, _field_name(loc), "a control character is in the value: delete it, or type "
+                                                     "the value again as plain text")
+        return False
+    if name in _ONE_LINE and ("\n" in value.strip() or "\r" in value):
+        problems.error(path, line, _field_name(loc), "a line break is in the value: write it on one line")
+        return False
+    return True
 
 
 def _without_union_noise(errors: list[dict], data: dict) -> list[dict]:
