@@ -151,6 +151,8 @@ def _directive(info: str, content: str, line: int, path: Path | str, problems: P
             _link(value, line, path, problems)
         elif key in _IMAGE_OPTIONS:
             _image(value, line, path, problems)
+        elif key not in _LINK_OPTIONS:
+            _check(value, line, path, problems, depth + 1)  # a caption or a title is MyST too
     kind = _ADDRESS_ARGUMENT.get(name)
     if kind == "image":
         _image(argument, line, path, problems)
