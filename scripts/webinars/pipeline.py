@@ -406,18 +406,22 @@ def warm_up(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
 
 
 def remove_leftovers(root: Path) -> None:
-    """Remove what a stopped build left beside the site now (``webinars preview``, between two
-    builds), rather than while the next build works; unless a build of the site is running."""
+    """Start removing what the last build (the release before the last two) or a stopped
+    one left beside the site now (``webinars preview``, between two builds), rather than
+    while the next build works; unless a build of the site is running. The next build
+    waits for none of it: a second or two for a large site."""
+    import threading
+
     from .finish.site import clear_leftovers
 
     config = load_config(Path(root).resolve())
     try:
         with _one_build_at_a_time(config.path("work_dir"), wait=False):
             clearing = clear_leftovers(config.path("output_dir"))
-            if clearing is not None:
-                clearing.wait()
     except InvalidInput:
-        pass  # a build is running: it removes it itself
+        return  # a build is running: it removes it itself
+    if clearing is not None:  # what it removes was renamed out of the way: no build needs it
+        threading.Thread(target=clearing.wait, name="remove-leftovers", daemon=True).start()
 
 
 def build_problems(failed, trees: dict[str, Path], origins: dict[str, dict], root: Path | None = None) -> list[Problem]:

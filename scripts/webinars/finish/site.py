@@ -1,15 +1,22 @@
-"""Put the site together beside the published one, then bring the published one up to date.
+"""Put the site together beside the published one, then publish it all at once.
 
 While the languages build, every file of the new site that differs from the
 published one is copied into a staging folder beside it (``<site>.new``), and
 what the new site no longer has is noted there. The published site is not
 touched until every language has been built: a failed build leaves it as it
-was. Then the staged files are moved into it, one rename each, and the dropped
-ones removed, so that publishing costs what changed, not the size of the site.
+was.
+
+The published site (``<site>``) is a symbolic link to a complete release,
+``<site>.releases/<number>/``. Publishing makes the next release beside it: the
+current one's files hard-linked (no file is copied), then the staged files
+renamed in and the dropped ones removed; then the link is switched in one
+rename. A reader, or a build stopped at any moment, sees the old site or the new
+one, never a mix. The release before stays, for going back to it.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -22,10 +29,18 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ..assemble import urls
 from ..config import Config
 from ..content.catalogue import Catalogue
+from ..problems import InvalidInput, Problem
 
 # Beside the published site: the changes being staged, what is being removed, and (from
 # builds before publishing in place) a replaced site.
 STAGING, REMOVING, RETIRED = ".new", ".removing-", ".old"
+# Beside the published site: the releases, and the new link while it is being switched.
+RELEASES, NEW_LINK = ".releases", ".link"
+# In the releases folder: a release being made. A release's name is only digits, and
+# it is published only when the site's link points to it.
+PARTIAL = ".partial-"
+# Errors that say the file system cannot hard-link (another disk, no hard links there).
+_CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP}
 # In the staging folder: for each part of the site (a language, the shared files), the
 # published paths it drops, one per line.
 DROPPED = ".dropped-"
@@ -214,34 +229,182 @@ def root_page(config: Config) -> str:
 
 
 def publish(staging: Path, output: Path) -> None:
-    """Bring `output` up to date with what was staged: remove what the new site dropped,
-    then move each staged file into place (a rename each: a reader gets the old file or
-    the new one, never a part of one). The first site is `staging` itself, renamed."""
-    lists = sorted(staging.glob(f"{DROPPED}*"))
+    """Publish what was staged: a new release, the current one with the staged changes,
+    and `output` switched to it at once (the first release is `staging` itself). The
+    release before stays; older ones go. Raise :class:`InvalidInput` if the releases
+    cannot be written; `output` then still shows the site published before."""
+    releases = output.with_name(output.name + RELEASES)
+    try:
+        current = _current_release(output, releases)
+        if current is not None and not _has_changes(staging):
+            shutil.rmtree(staging, ignore_errors=True)  # the same site again: no release for it
+            return
+        release = _make_release(staging, current, releases)
+        _switch(output, release)
+    except OSError as error:
+        raise InvalidInput([_cannot_write(error, output)]) from None
+    _retire(output, releases, release, current)
+
+
+def _current_release(output: Path, releases: Path) -> Path | None:
+    """The release `output` shows, if any. A site an older version published in place
+    becomes the first release."""
+    if output.is_symlink():
+        return output.resolve() if output.is_dir() else None
     if not output.is_dir():
-        for path in lists:
+        return None
+    releases.mkdir(exist_ok=True)
+    release = releases / _next_name(releases)
+    # Done once: between this rename and the link, there is no site.
+    output.rename(release)
+    try:
+        _switch(output, release)
+    except OSError:
+        release.rename(output)
+        raise
+    return release
+
+
+def _has_changes(staging: Path) -> bool:
+    """Whether `staging` holds a file, or a dropped path, for the new site."""
+    for folder, _subfolders, names in os.walk(staging):
+        for name in names:
+            path = os.path.join(folder, name)
+            if folder != str(staging) or not name.startswith(DROPPED) or os.path.getsize(path):
+                return True
+    return False
+
+
+def _make_release(staging: Path, current: Path | None, releases: Path) -> Path:
+    """The next release, complete: `current`'s files (hard links), then the staged changes."""
+    releases.mkdir(exist_ok=True)
+    release = releases / _next_name(releases)
+    if current is None:
+        for path in staging.glob(f"{DROPPED}*"):
             path.unlink()
-        staging.rename(output)
-        return
-    for path in lists:
+        staging.rename(release)
+        return release
+    # Made under a name no release has, so that a stopped build's half-made one is never taken
+    # for a release (the next build removes it).
+    partial = releases / f"{PARTIAL}{os.getpid()}-{time.time_ns()}"
+    partial.mkdir()
+    try:
+        _link_tree(current, partial)
+        _apply(staging, partial)
+        partial.rename(release)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)  # only folders are left in it
+    return release
+
+
+def _next_name(releases: Path) -> str:
+    numbers = [int(entry.name) for entry in _entries(releases) if _is_release(entry.name)]
+    return f"{max(numbers, default=0) + 1:06d}"
+
+
+def _is_release(name: str) -> bool:
+    return name.isascii() and name.isdigit()
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Fill the folder `target` with `source`'s folders and files, the files hard-linked: the
+    same files, not copies (they keep their size and time, that staging compares). Where
+    the file system cannot link them, they are copied."""
+    linking = True
+
+    def fill(source: str, target: str) -> None:
+        nonlocal linking
+        with os.scandir(source) as entries:
+            for entry in entries:
+                path = os.path.join(target, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    os.mkdir(path)
+                    fill(entry.path, path)
+                    continue
+                if linking:
+                    try:
+                        os.link(entry.path, path, follow_symlinks=False)
+                        continue
+                    except OSError as error:
+                        if error.errno not in _CANNOT_LINK:
+                            raise
+                        linking = False
+                shutil.copy2(entry.path, path, follow_symlinks=False)
+
+    fill(str(source), str(target))
+
+
+def _apply(staging: Path, release: Path) -> None:
+    """Remove from `release` what the new site dropped, then move each staged file into it.
+    A rename replaces the release's own entry: the release before, that shared the file,
+    keeps it."""
+    for path in sorted(staging.glob(f"{DROPPED}*")):
         for name in path.read_text(encoding="utf-8").splitlines():
-            _remove(output / name, output)
+            _remove(release / name, release)
         path.unlink()
     for folder, _subfolders, names in os.walk(staging):
         if not names:
             continue
-        target = output / os.path.relpath(folder, staging)
+        target = release / os.path.relpath(folder, staging)
         if not target.is_dir():
             if target.exists() or target.is_symlink():
                 target.unlink()
             target.mkdir(parents=True, exist_ok=True)
         for name in names:
             os.replace(os.path.join(folder, name), target / name)
-    shutil.rmtree(staging)
 
 
-def _remove(path: Path, output: Path) -> None:
-    """Remove a published file or folder, and the folders it leaves empty."""
+def _switch(output: Path, release: Path) -> None:
+    """Point `output` to `release` in one step: a new link beside it, renamed over it."""
+    link = output.with_name(output.name + NEW_LINK)
+    if link.is_symlink() or link.exists():
+        link.unlink()  # a stopped build's
+    os.symlink(os.path.join(release.parent.name, release.name), link)  # relative: `_build` can move
+    os.replace(link, output)
+
+
+def _retire(output: Path, releases: Path, current: Path, before: Path | None = None) -> None:
+    """Move every release but `current` and the one before it out of the way, to be removed
+    by :func:`clear_leftovers`: the older ones, and the newer ones, never published.
+    The one before is `before` if it is a release, else the newest older one (releases
+    are numbered in order)."""
+    numbered = {path.resolve(): path for path in (Path(entry.path) for entry in _entries(releases))
+                if _is_release(path.name)}
+    current = current.resolve()
+    if current not in numbered:
+        return  # not one of ours: nothing is known to be old
+    before = before.resolve() if before is not None else None
+    if before not in numbered:
+        older = [path for path in numbered if int(path.name) < int(current.name)]
+        before = max(older, key=lambda path: int(path.name), default=None)
+    for real, path in numbered.items():
+        if real not in (current, before):
+            try:
+                path.rename(_removal_name(output, f"release-{path.name}"))
+            except OSError:
+                pass  # the site is published; a later build tries again
+
+
+def _removal_name(output: Path, what: str) -> Path:
+    return output.with_name(f"{output.name}{REMOVING}{what}-{os.getpid()}-{time.time_ns()}")
+
+
+def _cannot_write(error: OSError, output: Path) -> Problem:
+    """What went wrong writing the releases beside `output`, and what to do about it."""
+    where = error.filename2 or error.filename or output
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = f"free some space on the disk of {output.parent}"
+    else:
+        hint = f"check the permissions of {output.parent} and of what is in it, and that no file is in the way there"
+    return Problem(str(output), None, "", (
+        f"cannot write {where}: {error.strerror or error}; {hint}, then build again; the site published "
+        "before is unchanged"))
+
+
+def _remove(path: Path, release: Path) -> None:
+    """Remove a file or folder of `release`, and the folders it leaves empty."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
@@ -249,22 +412,32 @@ def _remove(path: Path, output: Path) -> None:
     else:
         return
     folder = path.parent
-    while folder != output and not any(folder.iterdir()):
+    while folder != release and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
 
 
 def clear_leftovers(output: Path) -> subprocess.Popen | None:
     """Start removing what an earlier build left beside `output` (the changes of a build
-    that stopped before publishing; a site replaced whole, by builds before publishing
-    in place); the build waits for the returned process before it ends.
+    that stopped before publishing, the release it was making or made but did not
+    publish, its new link; releases no longer kept; a site replaced whole, by builds
+    before publishing in place); the build waits for the returned process before it ends.
 
     They are renamed first, so that the new changes can be staged at once.
     """
     for suffix in (RETIRED, STAGING):
         leftover = output.with_name(output.name + suffix)
         if leftover.exists():
-            leftover.rename(output.with_name(f"{output.name}{REMOVING}{suffix[1:]}-{os.getpid()}-{time.time_ns()}"))
+            leftover.rename(_removal_name(output, suffix[1:]))
+    link = output.with_name(output.name + NEW_LINK)
+    if link.is_symlink():
+        link.unlink()
+    releases = output.with_name(output.name + RELEASES)
+    for entry in _entries(releases):
+        if entry.name.startswith(PARTIAL):
+            os.rename(entry.path, _removal_name(output, f"release-{entry.name.lstrip('.')}"))
+    if output.is_symlink() and output.is_dir():
+        _retire(output, releases, output)
     leftovers = [str(path) for path in output.parent.glob(f"{output.name}{REMOVING}*")] if output.parent.is_dir() else []
     if not leftovers:
         return None
