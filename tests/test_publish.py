@@ -63,6 +63,20 @@ def test_the_first_site_is_the_staging_folder_itself_as_the_first_release(publis
     assert releases(published) == ["000001"]
 
 
+def test_a_release_started_while_the_languages_build_is_the_one_published(published: Path) -> None:
+    before = published.resolve()
+    prepared = site.prepare_release(published)
+    assert prepared is not None and files(prepared) == FIRST  # hard links of the current release
+    assert (prepared / "en/index.html").stat().st_ino == (before / "en/index.html").stat().st_ino
+    publish(stage(published.with_name("site.new"), {"en/c/index.html": "c"}), published, prepared)
+    assert files(published) == {**FIRST, "en/c/index.html": "c"} and files(before) == FIRST
+    assert releases(published) == ["000001", "000002"] and not prepared.exists()
+    # Nothing changed: the started release goes, and no new one is made.
+    again = site.prepare_release(published)
+    publish(stage(published.with_name("site.new"), {}), published, again)
+    assert releases(published) == ["000001", "000002"] and not again.exists()
+
+
 def test_publishing_makes_a_new_release_and_switches_the_link_to_it(published: Path) -> None:
     before = published.resolve()
     staging = stage(published.with_name("site.new"), {"en/a/index.html": "a, again", "en/c/index.html": "c"},

@@ -215,7 +215,7 @@ class _Run:
 
         # The new site's changes are staged beside the published one while the languages
         # build: each language's process stages its pages as soon as they are built.
-        made: dict[str, dict[str, str]] = {}  # what this process made meanwhile
+        made: dict = {}  # what this process made meanwhile: the downloads, the next release
         staging, published = output.with_name(output.name + STAGING), output if output.is_dir() else None
         start_staging(staging)
         html = {lang: work / lang / "html" for lang in trees}
@@ -249,7 +249,7 @@ class _Run:
         add_top_files(config, self._downloads(catalogue, made), staging, published)
 
         mark = time.perf_counter()
-        publish(staging, output)
+        publish(staging, output, made.get("release"))
         (work / SITE_STAMP).write_text(self.stamp)
         (work / NOTEBOOKS_STAMP).write_text(notebooks_run.stamp)
         timings["finish"] = time.perf_counter() - mark
@@ -258,15 +258,17 @@ class _Run:
         return Report(catalogue, warnings, timings, output)
 
     def _meanwhile(self, notebooks_run: NotebookRun, catalogue: Catalogue, staging: Path, published: Path | None,
-                   made: dict[str, dict[str, str]]) -> None:
-        """While the languages build: stage the slides, and make the downloads if no kernel makes them."""
-        from .finish.site import add_media, downloads
+                   made: dict) -> None:
+        """While the languages build: stage the slides, start the next release, and make the
+        downloads if no kernel makes them."""
+        from .finish.site import add_media, downloads, prepare_release
 
         add_media(self.config, catalogue, staging, published)
+        made["release"] = prepare_release(self.config.path("output_dir"))
         if not notebooks_run.after:
             made["downloads"] = downloads(catalogue)
 
-    def _downloads(self, catalogue: Catalogue, made: dict[str, dict[str, str]]) -> dict[str, str]:
+    def _downloads(self, catalogue: Catalogue, made: dict) -> dict[str, str]:
         """The site's downloads: made here while the languages built, or by the notebooks'
         kernel, or, if it failed to, made now."""
         from .finish.site import downloads, made_downloads

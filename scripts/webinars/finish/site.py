@@ -228,18 +228,40 @@ def root_page(config: Config) -> str:
     )
 
 
-def publish(staging: Path, output: Path) -> None:
+def prepare_release(output: Path) -> Path | None:
+    """Start the next release while the languages build: a folder holding the current
+    release's files, hard-linked (0.3 s for the 3,500 files of 300 webinars), for
+    :func:`publish` to finish. None if there is no release yet, or it cannot be written
+    (then :func:`publish` makes it, and says what is wrong). What a failed build leaves
+    of it is removed by the next one."""
+    if not output.is_symlink() or not output.is_dir():
+        return None
+    releases = output.with_name(output.name + RELEASES)
+    partial = releases / f"{PARTIAL}{os.getpid()}-{time.time_ns()}"
+    try:
+        partial.mkdir()
+        _link_tree(output.resolve(), partial)
+    except OSError:
+        shutil.rmtree(partial, ignore_errors=True)
+        return None
+    return partial
+
+
+def publish(staging: Path, output: Path, prepared: Path | None = None) -> None:
     """Publish what was staged: a new release, the current one with the staged changes,
     and `output` switched to it at once (the first release is `staging` itself). The
     release before stays; older ones go. Raise :class:`InvalidInput` if the releases
-    cannot be written; `output` then still shows the site published before."""
+    cannot be written; `output` then still shows the site published before.
+    `prepared` is the new release's folder as :func:`prepare_release` started it."""
     releases = output.with_name(output.name + RELEASES)
     try:
         current = _current_release(output, releases)
         if current is not None and not _has_changes(staging):
             shutil.rmtree(staging, ignore_errors=True)  # the same site again: no release for it
+            if prepared is not None:
+                shutil.rmtree(prepared, ignore_errors=True)
             return
-        release = _make_release(staging, current, releases)
+        release = _make_release(staging, current, releases, prepared)
         _switch(output, release)
     except OSError as error:
         raise InvalidInput([_cannot_write(error, output)]) from None
@@ -275,8 +297,9 @@ def _has_changes(staging: Path) -> bool:
     return False
 
 
-def _make_release(staging: Path, current: Path | None, releases: Path) -> Path:
-    """The next release, complete: `current`'s files (hard links), then the staged changes."""
+def _make_release(staging: Path, current: Path | None, releases: Path, prepared: Path | None = None) -> Path:
+    """The next release, complete: `current`'s files (hard links, already in `prepared` if
+    given), then the staged changes."""
     releases.mkdir(exist_ok=True)
     release = releases / _next_name(releases)
     if current is None:
@@ -286,10 +309,12 @@ def _make_release(staging: Path, current: Path | None, releases: Path) -> Path:
         return release
     # Made under a name no release has, so that a stopped build's half-made one is never taken
     # for a release (the next build removes it).
-    partial = releases / f"{PARTIAL}{os.getpid()}-{time.time_ns()}"
-    partial.mkdir()
+    partial = prepared
     try:
-        _link_tree(current, partial)
+        if partial is None:
+            partial = releases / f"{PARTIAL}{os.getpid()}-{time.time_ns()}"
+            partial.mkdir()
+            _link_tree(current, partial)
         _apply(staging, partial)
         partial.rename(release)
     except OSError:
