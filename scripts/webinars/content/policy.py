@@ -181,19 +181,7 @@ def _options(content: str) -> tuple[dict[str, str], str]:
         options = {str(key): str(value) for key, value in options_to_items(block)[0]}
     except (TokenizeError, ValueError):
         options = {}  # MyST reports the options it cannot read when it builds the page
-    if count and lines[0].startswith("---"):
-        # A YAML block: MyST reads it as options; its keys are found by the same rules.
-        options.update(_yaml_keys(block))
     return options, "\n" * count + "\n".join(lines[count:])
-
-
-def _yaml_keys(block: str) -> dict[str, str]:
-    keys = {}
-    for text in block.splitlines():
-        match = re.match(r"^\s*([\w-]+)\s*:\s*(.*)$", text)
-        if match:
-            keys[match.group(1)] = match.group(2).strip().strip("'\"")
-    return keys
 
 
 def _role(name: str, content: str, line: int, path: Path | str, problems: Problems) -> None:
