@@ -43,7 +43,7 @@ def executed_by_myst_nb(root: Path, lang: str) -> int:
 
 
 def assert_run_ahead(root: Path, langs=("en", "ar", "zh")) -> None:
-    from webinars.build.kernels import EXECUTED_BY
+    from webinars.engine.kernels import EXECUTED_BY
 
     for lang in langs:
         copies = executed_copies(root, lang)
@@ -176,7 +176,7 @@ def test_jupyter_cache_is_imported_only_once_myst_nb_executes_a_notebook(tmp_pat
 
     check = f"""
 import sys
-from webinars.build.jupyterbook import preload
+from webinars.engine.jupyterbook import preload
 preload()
 assert "jupyter_cache" not in sys.modules and "sqlalchemy" not in sys.modules, "imported ahead"
 import nbformat

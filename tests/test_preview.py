@@ -31,7 +31,7 @@ NEW_SLUG = "2024-06-11-licensing-start-ups"
 def run_again_ahead(root: Path, lang: str, before: dict) -> bool:
     """True if both notebooks of `lang` were executed again by the build's kernels since
     `before` (what :func:`executed_copies` said then), and none by myst-nb."""
-    from webinars.build.kernels import EXECUTED_BY
+    from webinars.engine.kernels import EXECUTED_BY
 
     now = executed_copies(root, lang)
     return (now.keys() == before.keys() and len(now) == 2 and executed_by_myst_nb(root, lang) == 0

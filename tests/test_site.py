@@ -298,7 +298,7 @@ def test_a_failed_build_is_reported_until_fixed_and_the_next_good_one_equals_a_c
 
 
 def test_late_parts_are_filled_in_where_they_changed_or_the_page_was_written(tmp_path: Path) -> None:
-    from webinars.build.late import fill_late_parts, forget_filled, read_filled
+    from webinars.engine.late import fill_late_parts, forget_filled, read_filled
 
     out, work = tmp_path / "html", tmp_path / "work"
     page = out / "webinars/a/index.html"
@@ -449,7 +449,7 @@ def test_the_chinese_search_keeps_its_split_words_for_the_next_build(built_mini:
 
     import jieba
 
-    from webinars.build.extension import _ChineseWords
+    from webinars.engine.extension import _ChineseWords
 
     work = built_mini / "_build/work/zh"
     key, runs = pickle.loads((work / "chinese-words.pickle").read_bytes())
@@ -564,7 +564,7 @@ def test_languages_built_one_after_another_by_one_process_each_have_their_own_wo
 def test_a_language_whose_process_dies_is_reported_and_the_next_ones_are_still_built(mini: Path, monkeypatch) -> None:
     import os
 
-    from webinars.build import jupyterbook
+    from webinars.engine import jupyterbook
 
     build = jupyterbook._language
 

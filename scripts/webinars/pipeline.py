@@ -29,7 +29,7 @@ from .content.loader import FolderMemo, load_content, load_pages
 from .problems import InvalidInput, Problem
 
 if TYPE_CHECKING:
-    from .build.kernels import KernelPool, NotebookRun
+    from .engine.kernels import KernelPool, NotebookRun
 
 # "/path/to/src/webinars/x/index.md:12: WARNING: message" as Sphinx writes it
 _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: )?(?P<level>WARNING|ERROR|CRITICAL): (?P<text>.*)$")
@@ -115,7 +115,7 @@ def _one_build_at_a_time(work: Path, wait: bool):
 
 
 def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kernels: KernelPool | None) -> Report:
-    from .build.jupyterbook import shared_fingerprint
+    from .engine.jupyterbook import shared_fingerprint
     from .finish.site import clear_leftovers
 
     started = time.perf_counter()
@@ -195,7 +195,7 @@ class _Run:
             notebooks_run.finish()
 
     def _build_languages(self, trees: dict[str, Path], order: list[str], notebooks_run: NotebookRun) -> Report:
-        from .build.jupyterbook import build_languages
+        from .engine.jupyterbook import build_languages
         from .finish.site import STAGING, add_language, add_top_files, publish, start_staging
 
         config, timings = self.config, self.timings
@@ -281,8 +281,8 @@ class _Run:
     def _load_and_start_notebooks(self, trees: dict[str, Path], order: list[str]) -> NotebookRun:
         """Load the content while kernels start; start the notebooks that must run, the
         languages' in `order`, and import what the languages' builds need while they run."""
-        from .build.jupyterbook import preload
-        from .build.kernels import NotebookRun
+        from .engine.jupyterbook import preload
+        from .engine.kernels import NotebookRun
 
         config, timings = self.config, self.timings
         kernels, notebook_jobs, notebooks_stamp = _start_notebooks(config, self.fingerprints.key, trees, self.jobs,
@@ -341,10 +341,10 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
     ``execute_notebooks`` is ``off`` (then myst-nb shows them as they are).
 
     They start now, while the content loads; they run once the content is saved for
-    them (see :mod:`webinars.build.kernels`), the languages' in `order`. Returns
+    them (see :mod:`webinars.engine.kernels`), the languages' in `order`. Returns
     (kernels or None, notebooks, stamp).
     """
-    from .build.kernels import Kernels, NotebookJob, executed_path
+    from .engine.kernels import Kernels, NotebookJob, executed_path
     from .problems import Problems
 
     found = load_notebooks(config.path("notebooks_dir"), Problems(config.root))
@@ -396,7 +396,7 @@ def warm_up(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
     """Get ready for the next build of the site at `root` (``webinars preview``, between two
     builds): start the kernels its notebooks will run in, and import what its languages'
     builds need, so that a change waits for neither."""
-    from .build.jupyterbook import preload
+    from .engine.jupyterbook import preload
     from .problems import Problems
 
     config = load_config(Path(root).resolve())

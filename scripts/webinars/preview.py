@@ -29,7 +29,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import BinaryIO
 
-from .build.kernels import KernelPool
+from .engine.kernels import KernelPool
 from .config import load_config
 from .fingerprints import stat_digest
 from .pipeline import Report, build_site, remove_leftovers, warm_up

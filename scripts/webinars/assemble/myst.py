@@ -25,7 +25,7 @@ def html_fragment(html: str, key: bytes) -> str:
     return fence(FRAGMENT, html, options={"signature": sign(key, html)})
 
 
-FRAGMENT = "wb-html"  # the directive (webinars.build.extension)
+FRAGMENT = "wb-html"  # the directive (webinars.engine.extension)
 
 
 def fragment_text(html: str) -> str:

@@ -7,7 +7,7 @@ follow-up answers turned into collapsible items.
 The parts of a page that show other pages (the lists, a series' parts, a topic's
 progression) are *late parts*: a template marks them ``{% call late("name") %}``, the
 page's source holds an empty pair of markers in their place, and the built page is
-filled in once Sphinx has written it (:mod:`webinars.build.late`). So adding a webinar
+filled in once Sphinx has written it (:mod:`webinars.engine.late`). So adding a webinar
 changes the sources of no other page, and Sphinx reads and writes again only the new
 page; the pages that show it get their late parts filled in again.
 """
@@ -128,7 +128,7 @@ def precompile_templates() -> None:
 
 # A page that lists the webinars or topics (each of which has its own page): the search
 # index takes its title and headings only, so that a search for a webinar's title finds
-# the webinar's page, not also every list that names it (see webinars.build.extension).
+# the webinar's page, not also every list that names it (see webinars.engine.extension).
 LIST_PAGE = {"search": "headings"}
 
 

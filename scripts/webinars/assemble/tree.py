@@ -120,8 +120,8 @@ def book_config(config: Config, language: Language, _, nav: list[dict], cache: P
     book["only_build_toc_files"] = False
     sphinx = book.setdefault("sphinx", {})
     sphinx.setdefault("extra_extensions", [])
-    if "webinars.build.extension" not in sphinx["extra_extensions"]:
-        sphinx["extra_extensions"].append("webinars.build.extension")
+    if "webinars.engine.extension" not in sphinx["extra_extensions"]:
+        sphinx["extra_extensions"].append("webinars.engine.extension")
     settings = sphinx.setdefault("config", {})
     settings.update({
         # Nothing here is numbered; with numbering on, Sphinx reads every page's

@@ -12,7 +12,7 @@ other directive (``{raw}``, ``{eval-rst}``, ``{include}``, ``{literalinclude}``,
 ``:url:``), links and images to files (a file is published only when the frontmatter
 lists it), and links with any other scheme (``javascript:``, ``data:``, ``file:``).
 
-The build checks the built documents again (:mod:`webinars.build.extension`): with
+The build checks the built documents again (:mod:`webinars.engine.extension`): with
 docutils' ``raw_enabled`` and ``file_insertion_enabled`` off, and no HTML on a page
 but the fragments our own templates made and signed (:func:`sign`).
 """

@@ -44,7 +44,7 @@ def setup(app) -> dict[str, Any]:
 
 def _outputs_of_notebooks_executed_ahead(app) -> None:
     """myst-nb takes a notebook page's outputs from the copy our kernels executed ahead of
-    the build (see :mod:`webinars.build.kernels`), where there is one made from the page's
+    the build (see :mod:`webinars.engine.kernels`), where there is one made from the page's
     code cells; otherwise it does as configured (``execute_notebooks``: it runs the page,
     or takes it from its execution cache, and reports what fails).
 

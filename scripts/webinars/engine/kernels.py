@@ -7,7 +7,7 @@ notebooks one after another (the namespace is reset between two notebooks), one
 language after another (:class:`NotebookRun`). As soon as a language's notebooks
 have run, each executed notebook is written beside the language's tree
 (:func:`executed_path`), and myst-nb takes its outputs from there
-(:func:`executed_outputs`, put in place by :mod:`webinars.build.extension`) instead
+(:func:`executed_outputs`, put in place by :mod:`webinars.engine.extension`) instead
 of executing it. The copy is used only if its code cells are the page's: those
 hold the language and the content fingerprint.
 
@@ -38,7 +38,7 @@ WARM_UP = (
 )
 
 
-EXECUTED_BY = "webinars.build.kernels"  # marks the executed notebooks written here
+EXECUTED_BY = "webinars.engine.kernels"  # marks the executed notebooks written here
 EXECUTED_DIR = "executed"  # beside a language's tree: the executed copies of its notebooks
 
 
@@ -290,7 +290,7 @@ class NotebookRun:
     """The notebooks of one build, running in kernels while the languages build: each
     language's executed notebooks are written as soon as its notebooks have run,
     and its process waits for exactly that (:meth:`wait`) before Sphinx reads its
-    notebooks' pages (see :func:`webinars.build.jupyterbook.build_languages`).
+    notebooks' pages (see :func:`webinars.engine.jupyterbook.build_languages`).
 
     Two rules keep the languages' processes, forked while this runs, from inheriting a
     lock or a pipe for good:

@@ -37,7 +37,7 @@ PRELOAD = (
     "sphinx.util.docutils", "myst_parser", "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme",
     "pydata_sphinx_theme", "sphinx_design", "sphinx_copybutton",
     "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering",
-    "sphinx.ext.intersphinx", "nbclient", "webinars.build.extension",
+    "sphinx.ext.intersphinx", "nbclient", "webinars.engine.extension",
     "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru",
     "sphinx_design.extension", "sphinx.ext.doctest", "packaging.specifiers",
     # imported by the extensions' set-up and by the first page read or written
@@ -124,7 +124,7 @@ def _defer_notebook_runners() -> None:
     """myst-nb imports its clients that execute a notebook themselves (from its execution
     cache, or directly) with its notebook support, and with them jupyter-cache and
     SQLAlchemy: 0.22 s of every build, before any language could start. A build's
-    notebooks are executed ahead (:mod:`webinars.build.kernels`), and myst-nb needs one of
+    notebooks are executed ahead (:mod:`webinars.engine.kernels`), and myst-nb needs one of
     these only for a notebook that failed there (it runs it again and reports the error)
     or when nothing ran them. Until then each is a stand-in that imports the real module,
     under its own name, the first time a client is made."""
@@ -184,7 +184,7 @@ def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None,
 
     The notebooks may still be running: Sphinx then reads every other page first, and
     the notebooks' pages once `hold_notebooks` says their results are stored. A process
-    is forked while `fork_lock` is held (see :class:`webinars.build.kernels.NotebookRun`).
+    is forked while `fork_lock` is held (see :class:`webinars.engine.kernels.NotebookRun`).
     """
     shared = shared_fingerprint(inputs)
     jobs = max(1, jobs or min(len(langs), os.cpu_count() or 1))
