@@ -14,6 +14,7 @@ from webinars.config import load_config
 from webinars.languages import Language
 from webinars.pipeline import build_site
 from webinars.problems import InvalidInput
+from webinars.work import Work
 
 pytestmark = pytest.mark.build
 LOCALES = Path(__file__).parent.parent / "book" / "locales"
@@ -144,7 +145,7 @@ def test_notebooks_run_by_myst_nb_itself_give_the_same_pages(built_mini: Path, m
             theirs = (mini / "_build/site" / lang / url / "index.html").read_text(encoding="utf-8")
             assert ours == theirs, f"{lang}/{url}"
     # No kernel made the downloads: the build made them itself, the same.
-    assert not (mini / "_build/work" / pipeline.DOWNLOADS).exists()
+    assert not Work(mini / "_build/work").downloads.exists()
     for name in ("data/topic-list.csv", "data/topic-list.json"):
         assert (mini / "_build/site" / name).read_text(encoding="utf-8") == \
             (built_mini / "_build/site" / name).read_text(encoding="utf-8"), name
@@ -156,9 +157,9 @@ def test_the_notebooks_kernel_makes_the_downloads_for_this_content(built_mini: P
     import json
 
     from webinars.finish.site import downloads, made_downloads
-    from webinars.pipeline import DOWNLOADS, check
+    from webinars.pipeline import check
 
-    made = built_mini / "_build/work" / DOWNLOADS
+    made = Work(built_mini / "_build/work").downloads
     files = json.loads(made.read_text(encoding="utf-8"))["files"]
     assert sorted(files) == ["data/topic-list.csv", "data/topic-list.json"]
     for name, text in files.items():

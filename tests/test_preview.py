@@ -19,7 +19,8 @@ import pytest
 
 from test_notebooks import executed_copies, executed_by_myst_nb
 from test_site import NEW_WEBINAR, site_files
-from webinars.pipeline import BUILD_LOCK, build_site
+from webinars.pipeline import build_site
+from webinars.work import Work
 from webinars.preview import Preview
 from webinars.problems import InvalidInput
 
@@ -90,9 +91,9 @@ def test_a_kernel_that_died_is_replaced_before_the_next_build(mini: Path) -> Non
 
 
 def test_a_second_build_of_the_same_site_is_refused_while_one_runs(mini: Path) -> None:
-    work = mini / "_build/work"
-    work.mkdir(parents=True)
-    with (work / BUILD_LOCK).open("a+") as lock:
+    work = Work(mini / "_build/work")
+    work.root.mkdir(parents=True)
+    with work.lock.open("a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         with pytest.raises(InvalidInput) as refused:
             build_site(mini)

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from webinars.pipeline import build_site
 from webinars.problems import InvalidInput
+from webinars.work import LanguageWork, Memo
 
 pytestmark = pytest.mark.build
 
@@ -298,15 +299,16 @@ def test_a_failed_build_is_reported_until_fixed_and_the_next_good_one_equals_a_c
 
 
 def test_late_parts_are_filled_in_where_they_changed_or_the_page_was_written(tmp_path: Path) -> None:
-    from webinars.engine.late import fill_late_parts, forget_filled, read_filled
+    from webinars.engine.late import fill_late_parts
+    from webinars.work import LanguageWork, Memo
 
-    out, work = tmp_path / "html", tmp_path / "work"
+    out, work = tmp_path / "html", LanguageWork(tmp_path / "work")
     page = out / "webinars/a/index.html"
     page.parent.mkdir(parents=True)
     empty = "<p>x</p><!--wb:late series--><!--/wb:late series--><p>y</p>"
 
     def fill(parts: dict[str, str], written: set[str] = frozenset()) -> list[str]:
-        return fill_late_parts(out, work, {"webinars/a/index": parts}, set(written), read_filled(work))
+        return fill_late_parts(out, {"webinars/a/index": parts}, set(written), Memo(work.filled))
 
     page.write_text(empty)
     assert fill({"series": "<ol>1</ol>"}, {"webinars/a/index"}) == []
@@ -321,7 +323,7 @@ def test_late_parts_are_filled_in_where_they_changed_or_the_page_was_written(tmp
     assert page.read_text() == empty and page.stat().st_mtime_ns == before
     # Sphinx is about to write pages, and the build may fail half-way: the record goes, and
     # the next build fills every page in.
-    forget_filled(work)
+    Memo(work.filled).forget()
     assert fill({"series": "<ol>1 2</ol>"}) == []
     assert "<ol>1 2</ol>" in page.read_text()
     # A page without the place for a part is a clear error, not a page silently missing it.
@@ -515,10 +517,8 @@ def test_static_files_are_copied_again_only_when_what_they_depend_on_changed(min
 def test_the_source_tree_is_written_again_where_a_kept_page_is_missing(mini: Path) -> None:
     """A page kept from the last build is not read again (the build left it as it is), but
     it is written again if it is gone."""
-    from webinars.assemble.tree import KEPT_PAGES
-
     build_site(mini)
-    src = mini / "_build/work/ar/src"
+    src = LanguageWork(mini / "_build/work/ar").src
     page = src / f"webinars/{SLUG}/index.md"
     text = page.read_text(encoding="utf-8")
     page.unlink()
@@ -527,23 +527,19 @@ def test_the_source_tree_is_written_again_where_a_kept_page_is_missing(mini: Pat
         encoding="utf-8")
     build_site(mini)
     assert page.read_text(encoding="utf-8") == text
-    assert (src.parent / KEPT_PAGES).is_file()
+    assert LanguageWork(src.parent).kept_pages.is_file()
 
 
 def test_a_years_list_is_taken_from_the_last_build_unless_one_of_its_webinars_changed(mini: Path) -> None:
     """The webinar list renders only the years whose webinars changed: the others are taken
     as the last build rendered them (marked here, to see which were)."""
-    from webinars.assemble.tree import KEPT_PAGES
-    from webinars.kept import read_kept, write_kept
-
     build_site(mini)
-    memo = mini / "_build/work/en" / KEPT_PAGES
-    kept = read_kept(memo)
-    years = {name: entry for name, entry in kept.items() if name.startswith("webinars/#year-")}
+    memo = Memo(LanguageWork(mini / "_build/work/en").kept_pages)
+    years = {name: entry for name, entry in memo.kept.items() if name.startswith("webinars/#year-")}
     assert sorted(years) == ["webinars/#year-2024", "webinars/#year-2027"]
     for name, (key, html) in years.items():
-        kept[name] = (key, html.replace('class="wb-list"', f'class="wb-list" data-kept="{name}"'))
-    write_kept(memo, kept)
+        memo.now[name] = (key, html.replace('class="wb-list"', f'class="wb-list" data-kept="{name}"'))
+    memo.save(keep_unused=True)
     advanced = mini / "content/webinars/2027-01-12-tto-advanced/index.md"
     advanced.write_text(advanced.read_text(encoding="utf-8").replace("title: ", "title: Now ", 1), encoding="utf-8")
     build_site(mini)

@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING
 
 from .assemble.messages import heading_names, messages_for
 from .assemble.notebooks import load_notebooks, notebook_page
-from .snapshot import save_snapshot
-from .assemble.tree import KEPT_PAGES, assemble_language
+from .assemble.tree import assemble_language
 from .config import Config, load_config
 from .fingerprints import Fingerprints, content_fingerprints
-from .kept import read_kept, write_kept
 from .content.catalogue import Catalogue
-from .content.loader import FolderMemo, load_content, load_pages
+from .content.loader import load_content, load_pages
 from .problems import InvalidInput, Problem
+from .work import Memo, Work, write_atomic, write_pickle
 
 if TYPE_CHECKING:
     from .engine.kernels import KernelPool, NotebookRun
@@ -34,14 +33,6 @@ if TYPE_CHECKING:
 # "/path/to/src/webinars/x/index.md:12: WARNING: message" as Sphinx writes it
 _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: )?(?P<level>WARNING|ERROR|CRITICAL): (?P<text>.*)$")
 
-
-# Stamps of the last good build, in the work folder: everything the site is made from,
-# and the notebooks whose results the execution caches hold.
-SITE_STAMP, NOTEBOOKS_STAMP = "site.stamp", "notebooks.stamp"
-LOADED_FOLDERS = "loaded-folders.pickle"  # content folders as the last build loaded them
-DOWNLOADS = "downloads.json"  # the site's downloads, as the notebooks' kernel made them
-BUILD_LOCK = "build.lock"  # held while a build of the site runs
-FRAGMENT_KEY = "fragments.key"  # signs the HTML our templates make (see content.policy)
 
 
 @dataclass
@@ -63,14 +54,14 @@ def _load(root: Path, fingerprints: Fingerprints | None = None):
     build are taken as it loaded them (:class:`FolderMemo`)."""
     config = load_config(root)
     names = heading_names(config.languages, config.path("locales_dir"))
-    memo = None
+    memo, keys = None, None
     if fingerprints is not None:
-        memo = FolderMemo({name: hashlib.sha256(f"{fingerprints.rest}\0{digest}".encode()).hexdigest()
-                           for name, digest in fingerprints.folders.items()},
-                          read_kept(config.path("work_dir") / LOADED_FOLDERS))
-    catalogue, problems = load_content(config, names["summary"], memo)
-    if memo is not None and _changed(memo):
-        write_kept(config.path("work_dir") / LOADED_FOLDERS, memo.loaded)
+        memo = Memo(Work(config.path("work_dir")).loaded_folders)
+        keys = {name: hashlib.sha256(f"{fingerprints.rest}\0{digest}".encode()).hexdigest()
+                for name, digest in fingerprints.folders.items()}
+    catalogue, problems = load_content(config, names["summary"], memo, keys)
+    if memo is not None and memo.changed():
+        memo.save()
     pages, page_problems = load_pages(config.path("pages_dir"), config)
     notebooks = load_notebooks(config.path("notebooks_dir"), page_problems)
     everything = problems.items + page_problems.items
@@ -78,11 +69,6 @@ def _load(root: Path, fingerprints: Fingerprints | None = None):
     if errors:
         raise InvalidInput(errors)
     return config, catalogue, pages, notebooks, sorted(p for p in everything if p.severity != "error")
-
-
-def _changed(memo: FolderMemo) -> bool:
-    return memo.loaded.keys() != memo.kept.keys() or any(
-        memo.kept[name][0] != digest for name, (digest, _, _) in memo.loaded.items())
 
 
 def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels: KernelPool | None = None,
@@ -94,18 +80,18 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
     """
     root = Path(root).resolve()  # absolute: the notebooks' kernels move from folder to folder
     config = load_config(root)
-    with _one_build_at_a_time(config.path("work_dir"), wait):
+    with _one_build_at_a_time(Work(config.path("work_dir")), wait):
         return _build_site(root, config, jobs, fresh, kernels)
 
 
 @contextmanager
-def _one_build_at_a_time(work: Path, wait: bool):
-    work.mkdir(parents=True, exist_ok=True)
-    with (work / BUILD_LOCK).open("a+") as lock:
+def _one_build_at_a_time(work: Work, wait: bool):
+    work.root.mkdir(parents=True, exist_ok=True)
+    with work.lock.open("a+") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise InvalidInput([Problem(str(work), None, "", (
+            raise InvalidInput([Problem(str(work.root), None, "", (
                 "another build of this site is running (`webinars preview`, or `make site` in another "
                 "terminal); wait until it is done, or stop it, and build again"))]) from None
         try:
@@ -122,9 +108,9 @@ def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kerne
     fingerprints = content_fingerprints(config, config.path("notebooks_dir"))
     package = Path(__file__).resolve().parent
     inputs = (config.path("templates_dir"), config.path("static_dir"), package)
-    output, work = config.path("output_dir"), config.path("work_dir")
+    output, work = config.path("output_dir"), Work(config.path("work_dir"))
     stamp = "\n".join([fingerprints.key, shared_fingerprint(inputs), (root / "_toc.yml").read_bytes().hex()])
-    if not fresh and (work / SITE_STAMP).is_file() and (work / SITE_STAMP).read_text() == stamp \
+    if not fresh and work.site_stamp.is_file() and work.site_stamp.read_text() == stamp \
             and (output / "index.html").is_file():
         # Nothing the site is made from changed since it was published: check the content
         # again (its warnings are worth repeating) and keep the site as it is.
@@ -133,7 +119,7 @@ def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kerne
         timings.update({f"build {language.code}": 0.0 for language in config.languages})
         timings["total"] = time.perf_counter() - started
         return Report(catalogue, warnings, timings, output)
-    (work / SITE_STAMP).unlink(missing_ok=True)
+    work.site_stamp.unlink(missing_ok=True)
     fragment_key, new_key = _fragment_key(work)
     run = _Run(root, config, fingerprints, inputs, stamp, jobs, fresh or new_key, kernels, started, fragment_key)
     run.clearing = clear_leftovers(output)  # what a stopped build left goes while this one works
@@ -144,11 +130,11 @@ def _build_site(root: Path, config: Config, jobs: int | None, fresh: bool, kerne
             run.clearing.wait()
 
 
-def _fragment_key(work: Path) -> tuple[bytes, bool]:
+def _fragment_key(work: Work) -> tuple[bytes, bool]:
     """The key that signs the HTML our templates make, kept in the work folder (out of the
     content's reach); and whether it is new, in which case nothing of earlier builds,
     signed with another key, may be kept."""
-    path = work / FRAGMENT_KEY
+    path = work.fragment_key
     try:
         key = bytes.fromhex(path.read_text(encoding="ascii").strip())
         if len(key) == 32:
@@ -156,9 +142,7 @@ def _fragment_key(work: Path) -> tuple[bytes, bool]:
     except (OSError, ValueError):
         pass
     key = secrets.token_bytes(32)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(key.hex(), encoding="ascii")
-    os.replace(partial, path)
+    write_atomic(path, key.hex())
     return key, True
 
 
@@ -181,10 +165,10 @@ class _Run:
     loaded: tuple = ()  # (catalogue, pages, notebooks, warnings) once loaded
 
     def build(self) -> Report:
-        work = self.config.path("work_dir")
-        trees = {language.code: work / language.code / "src" for language in self.config.languages}
+        work = Work(self.config.path("work_dir"))
+        trees = {language.code: work.language(language.code).src for language in self.config.languages}
         if self.fresh:
-            (work / NOTEBOOKS_STAMP).unlink(missing_ok=True)  # run the notebooks again too
+            work.notebooks_stamp.unlink(missing_ok=True)  # run the notebooks again too
         # The languages that took longest last time start first: the cores finish together.
         last = _last_timings(work)
         order = sorted(trees, key=lambda lang: -last.get(f"build {lang}", 0.0))
@@ -199,7 +183,7 @@ class _Run:
         from .finish.site import STAGING, add_language, add_top_files, publish, start_staging
 
         config, timings = self.config, self.timings
-        output, work = config.path("output_dir"), config.path("work_dir")
+        output, work = config.path("output_dir"), Work(config.path("work_dir"))
         catalogue, pages, notebooks, warnings = self.loaded
         names = heading_names(config.languages, config.path("locales_dir"))
         prewarm(config)
@@ -207,18 +191,19 @@ class _Run:
 
         def prepare(lang: str) -> tuple[Path, Path, Path, dict, dict]:
             """Runs in the language's own process: write its source tree."""
+            here = work.language(lang)
             if fresh:
-                (work / lang / KEPT_PAGES).unlink(missing_ok=True)  # render every page
+                here.kept_pages.unlink(missing_ok=True)  # render every page
             origins, late = assemble_language(catalogue, pages, config, config.language(lang), names, trees[lang],
                                               notebooks, key, fingerprints, self.fragment_key)
-            return trees[lang], work / lang / "html", work / lang / "doctrees", origins, late
+            return trees[lang], here.html, here.doctrees, origins, late
 
         # The new site's changes are staged beside the published one while the languages
         # build: each language's process stages its pages as soon as they are built.
         made: dict = {}  # what this process made meanwhile: the downloads, the next release
         staging, published = output.with_name(output.name + STAGING), output if output.is_dir() else None
         start_staging(staging)
-        html = {lang: work / lang / "html" for lang in trees}
+        html = {lang: work.language(lang).html for lang in trees}
 
         def deliver(lang: str) -> None:
             add_language(html[lang], staging, lang, published)
@@ -250,11 +235,11 @@ class _Run:
 
         mark = time.perf_counter()
         publish(staging, output, made.get("release"))
-        (work / SITE_STAMP).write_text(self.stamp)
-        (work / NOTEBOOKS_STAMP).write_text(notebooks_run.stamp)
+        write_atomic(work.site_stamp, self.stamp)
+        write_atomic(work.notebooks_stamp, notebooks_run.stamp)
         timings["finish"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - self.started
-        (work / "timings.json").write_text(json.dumps(timings, indent=1))
+        write_atomic(work.timings, json.dumps(timings, indent=1))
         return Report(catalogue, warnings, timings, output)
 
     def _meanwhile(self, notebooks_run: NotebookRun, catalogue: Catalogue, staging: Path, published: Path | None,
@@ -275,7 +260,7 @@ class _Run:
 
         if "downloads" in made:
             return made["downloads"]
-        kept = made_downloads(self.config.path("work_dir") / DOWNLOADS, self.fingerprints.key)
+        kept = made_downloads(Work(self.config.path("work_dir")).downloads, self.fingerprints.key)
         return kept if kept is not None else downloads(catalogue)
 
     def _load_and_start_notebooks(self, trees: dict[str, Path], order: list[str]) -> NotebookRun:
@@ -290,9 +275,12 @@ class _Run:
         own = kernels is not None and self.pool is None
         try:
             config, catalogue, pages, notebooks, warnings = _load(self.root, self.fingerprints)
-            save_snapshot(config, self.fingerprints.key, catalogue, pages)
+            work = Work(config.path("work_dir"))
+            for old in work.old_snapshots():
+                old.unlink()
+            write_pickle(work.snapshot(self.fingerprints.key), (catalogue, pages))
             timings["load"] = time.perf_counter() - self.started
-            downloads = config.path("work_dir") / DOWNLOADS
+            downloads = work.downloads
             downloads.unlink(missing_ok=True)  # made again by the kernel, for this content
             after = ("from webinars.notebooks import save_downloads\n"
                      f"save_downloads({str(self.root)!r}, {self.fingerprints.key!r}, {str(downloads)!r})")
@@ -323,9 +311,9 @@ def prewarm(config: Config) -> None:
     precompile_templates()
 
 
-def _last_timings(work: Path) -> dict[str, float]:
+def _last_timings(work: Work) -> dict[str, float]:
     try:
-        return json.loads((work / "timings.json").read_text())
+        return json.loads(work.timings.read_text())
     except (OSError, ValueError):
         return {}
 
@@ -362,7 +350,7 @@ def _start_notebooks(config: Config, key: str, trees: dict[str, Path], jobs: int
     for job in wanted:
         digest.update(f"{job.path}\0{job.executed}\0{job.text}\0".encode())
     stamp = digest.hexdigest()
-    marker = config.path("work_dir") / NOTEBOOKS_STAMP
+    marker = Work(config.path("work_dir")).notebooks_stamp
     off = (config.book.get("execute") or {}).get("execute_notebooks") == "off"
     if not wanted or off or (marker.is_file() and marker.read_text() == stamp):
         return None, [], stamp
@@ -389,7 +377,7 @@ def _kernel_settings(config: Config, notebooks: int, jobs: int | None) -> tuple[
     # two cores a second kernel's start (1.2 s of a core: Python, IPython, pandas) cost a
     # cold rebuild more than it saved (300 webinars: 6.9 s instead of 7.3-7.6 s).
     count = min(notebooks, max(1, (jobs or os.cpu_count() or 1) // 2))
-    return count, config.root, timeout, config.path("work_dir") / "kernels.log"
+    return count, config.root, timeout, Work(config.path("work_dir")).kernels_log
 
 
 def warm_up(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
@@ -418,7 +406,7 @@ def remove_leftovers(root: Path) -> None:
 
     config = load_config(Path(root).resolve())
     try:
-        with _one_build_at_a_time(config.path("work_dir"), wait=False):
+        with _one_build_at_a_time(Work(config.path("work_dir")), wait=False):
             clearing = clear_leftovers(config.path("output_dir"))
     except InvalidInput:
         return  # a build is running: it removes it itself

@@ -30,6 +30,7 @@ from ..config import Config
 from ..content.catalogue import Catalogue
 from ..content.models import Document, Page, Topic, Webinar
 from ..languages import Language
+from ..work import Memo
 from . import messages as labels
 from . import myst, urls
 from .messages import Messages
@@ -149,14 +150,11 @@ class PageWriter:
         self.lang = messages.code
         self.headings = heading_names
         self.extra_pages = extra_pages
-        # Webinar and topic pages kept from the last build: url -> (key of the page's
-        # inputs, page). `keys(webinar or topic)` gives that key, or None to render
-        # anyway; `rendered` is what this run produced, to keep for the next one.
-        # Late parts made from a key are kept there too: "url#name" -> (key, HTML).
+        # Webinar and topic pages kept from the last build, by url, each with the key of
+        # the page's inputs: `keys(webinar or topic)` gives that key, or None to render
+        # anyway. Late parts made from a key are kept there too, as "url#name".
         self.keys: Callable[[Webinar | Topic], str | None] | None = None
-        self.kept: dict[str, tuple[str, SourcePage | str]] = {}
-        self.rendered: dict[str, tuple[str, SourcePage | str]] = {}
-        self.reused: set[str] = set()  # the pages taken from `kept`
+        self.memo: Memo[SourcePage | str] | None = None
         self._late: dict[str, dict[str, str]] = {}  # page -> late parts rendered so far
         self.env = _environment()
         self.env.install_gettext_translations(messages.translations, newstyle=True)
@@ -197,13 +195,10 @@ class PageWriter:
         parts = self._late.setdefault(here, {})
         if name in parts:
             raise ValueError(f"two late parts named {name!r} on {here}")
-        if key is None:
+        if key is None or self.memo is None:
             parts[name] = str(caller())
         else:
-            memo = f"{here}#{name}"  # beside the pages' urls in `kept` and `rendered`
-            kept = self.kept.get(memo)
-            parts[name] = kept[1] if kept is not None and kept[0] == key else str(caller())
-            self.rendered[memo] = (key, parts[name])
+            parts[name] = self.memo.get(f"{here}#{name}", key, lambda: str(caller()))
         return Markup("".join(late_markers(name)))
 
     def _list_key(self, webinars: list[Webinar]) -> str | None:
@@ -239,16 +234,9 @@ class PageWriter:
 
     def _kept_or(self, here: str, item, render: Callable) -> SourcePage:
         key = self.keys(item) if self.keys is not None else None
-        if key is None:
+        if key is None or self.memo is None:
             return render(item)
-        kept = self.kept.get(here)
-        if kept is not None and kept[0] == key:
-            page = kept[1]
-            self.reused.add(here)
-        else:
-            page = render(item)
-        self.rendered[here] = (key, page)
-        return page
+        return self.memo.get(here, key, lambda: render(item))
 
     def _webinar(self, w: Webinar) -> SourcePage:
         here = urls.webinar(w.id)

@@ -21,12 +21,11 @@ from ..languages import Language
 from . import urls
 from .messages import messages_for
 from ..fingerprints import Fingerprints
-from ..kept import read_kept, write_kept
+from ..work import LanguageWork, Memo
 from .notebooks import NotebookSource, notebook_page
 from .pages import Origin, PageWriter
 
 SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue
-KEPT_PAGES = "kept-pages.pickle"  # beside the language's source tree: pages of the last run
 
 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,
@@ -46,13 +45,13 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     """
     messages = messages_for(language, config.path("locales_dir"))
     writer = PageWriter(catalogue, config, messages, heading_names, extra_pages, fragment_key=fragment_key)
-    memo = dest.parent / KEPT_PAGES
+    here = LanguageWork(dest.parent)
     if fingerprints is not None:
         writer.keys = lambda item: _page_key(catalogue, fingerprints, language.code, item)
-        writer.kept = read_kept(memo)
+        writer.memo = Memo(here.kept_pages)
     # The kept pages are in the tree as they were kept (see `_sync`), unless this run
     # stops half-way through writing it: then the next run has no kept page to trust.
-    memo.unlink(missing_ok=True)
+    here.kept_pages.unlink(missing_ok=True)
     notebook_pages = [notebook_page(nb, messages, config.root, key) for nb in notebooks]
     pages = writer.all_pages() + notebook_pages
     titles = {urls.docname(p.url): (p.title, p.lang) for p in pages}
@@ -60,15 +59,15 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     wanted = {p.file: p.text for p in pages}
     wanted["_toc.yml"] = yaml.safe_dump(toc, allow_unicode=True, sort_keys=False)
     wanted["_config.yml"] = yaml.safe_dump(
-        book_config(config, language, messages.gettext, _nav(toc, titles), dest.parent / "jupyter_cache",
+        book_config(config, language, messages.gettext, _nav(toc, titles), here.jupyter_cache,
                     fragment_key, [urls.docname(page.url) for page in notebook_pages]),
         allow_unicode=True, sort_keys=False)
     po = config.path("locales_dir") / language.code / "LC_MESSAGES" / f"{SPHINX_DOMAIN}.po"
     if po.is_file():
         wanted[f"_locales/{language.sphinx_locale}/LC_MESSAGES/{SPHINX_DOMAIN}.po"] = po.read_text("utf-8")
-    _sync(dest, wanted, {p.file for p in pages if p.url in writer.reused})
-    if fingerprints is not None:
-        write_kept(memo, writer.rendered)
+    _sync(dest, wanted, {p.file for p in pages if writer.memo is not None and p.url in writer.memo.reused})
+    if writer.memo is not None:
+        writer.memo.save()
     return ({p.file: p.origin for p in pages if p.origin is not None},
             {urls.docname(p.url): dict(p.late) for p in pages if p.late})
 

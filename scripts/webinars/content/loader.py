@@ -10,7 +10,6 @@ import difflib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..config import Config
 from ..problems import Problem, Problems
+from ..work import Memo
 from . import frontmatter, policy
 from .catalogue import Catalogue
 from .models import FEEDBACK_FILE, SLUG_PATTERN, Document, Feedback, Page, Topic, TopicFacts, Translation, Webinar, WebinarFacts
@@ -48,44 +48,32 @@ _MISSING_HINTS = {
 }
 
 
-@dataclass
-class FolderMemo:
-    """Content folders as the last run loaded them, to take instead of parsing them again.
+def _reuse(memo: Memo | None, key: str | None, name: str, problems: Problems, load: Callable[[], Any]):
+    """A content folder loaded, or taken as the last run loaded it (with the problems it
+    had then) while its key is unchanged."""
+    if memo is None:
+        return load()
 
-    `digests` gives each folder ("webinars/<id>") a digest of its files and of everything
-    else loading depends on (configuration, catalogues, this code); a folder is taken from
-    `kept` when its digest is the one recorded there, with the problems it had. `loaded`
-    is what this run loaded, to keep for the next one.
-    """
+    def make() -> tuple[Any, list[Problem]]:
+        before = len(problems.items)
+        return load(), problems.items[before:]
 
-    digests: dict[str, str]
-    kept: dict[str, tuple[str, Any, list[Problem]]] = field(default_factory=dict)
-    loaded: dict[str, tuple[str, Any, list[Problem]]] = field(default_factory=dict)
-
-    def load(self, name: str, problems: Problems, load: Callable[[], Any]):
-        digest = self.digests.get(name)
-        if digest is None:
-            return load()
-        kept = self.kept.get(name)
-        if kept is not None and kept[0] == digest:
-            found, result = kept[2], kept[1]
-            problems.items.extend(found)
-        else:
-            before = len(problems.items)
-            result = load()
-            found = problems.items[before:]
-        self.loaded[name] = (digest, result, found)
-        return result
+    result, found = memo.get(name, key, make)
+    if name in memo.reused:
+        problems.items.extend(found)
+    return result
 
 
-def load_content(config: Config, summary_names: set[str], memo: FolderMemo | None = None) -> tuple[Catalogue, Problems]:
+def load_content(config: Config, summary_names: set[str], memo: Memo | None = None,
+                 keys: dict[str, str] | None = None) -> tuple[Catalogue, Problems]:
     """Read every folder of ``content/``; return what loaded and every problem found.
 
     `summary_names` are the headings (case-folded) that mark a body's summary section,
-    in every language a page may be written in. With `memo`, folders that did not
-    change since the last run are taken from it (see :class:`FolderMemo`).
+    in every language a page may be written in. With `memo`, a folder ("webinars/<id>")
+    whose key in `keys` (what loading it depends on) is unchanged since the last run is
+    taken from that run.
     """
-    memo = memo if memo is not None else FolderMemo({})
+    keys = keys or {}
     problems = Problems(config.root)
     catalogue = Catalogue()
     context = {"regions": config.settings.regions, "site_languages": config.settings.languages}
@@ -93,13 +81,15 @@ def load_content(config: Config, summary_names: set[str], memo: FolderMemo | Non
     topic_folders = _folders(content / "topics", problems)
     webinar_folders = _folders(content / "webinars", problems)
     for folder in topic_folders:
-        topic = memo.load(f"topics/{folder.name}", problems,
-                          lambda: _load_page(folder, TopicFacts, Topic, context, problems))
+        name = f"topics/{folder.name}"
+        topic = _reuse(memo, keys.get(name), name, problems,
+                       lambda: _load_page(folder, TopicFacts, Topic, context, problems))
         if topic is not None:
             catalogue.topics[topic.id] = topic
     for folder in webinar_folders:
-        webinar = memo.load(f"webinars/{folder.name}", problems,
-                            lambda: _load_webinar(folder, context, summary_names, problems))
+        name = f"webinars/{folder.name}"
+        webinar = _reuse(memo, keys.get(name), name, problems,
+                         lambda: _load_webinar(folder, context, summary_names, problems))
         if webinar is not None:
             catalogue.webinars[webinar.id] = webinar
     # A folder that exists but failed to load was reported already: do not report links to it.

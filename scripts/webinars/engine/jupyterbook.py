@@ -28,6 +28,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from ..fingerprints import stat_digest
+from ..work import LanguageWork, Memo, write_atomic
 
 BUILDER = "dirhtml"  # clean URLs: webinars/<slug>/index.html
 
@@ -313,24 +314,27 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
               hold: tuple[set[str], Callable[[], None]] | None = None) -> None:
     """In the language's process: write its sources, build them if they changed, fill in
     the pages' late parts, hand the pages to `deliver`, report."""
-    from .late import fill_late_parts, forget_filled, read_filled
+    from .late import fill_late_parts
 
     started = time.perf_counter()
     _yaml_with_libyaml()
     _no_debug_records()
     try:
         src, out, doctrees, origins, late = prepare(lang)
-        _log_stderr_to(doctrees.parent / "build.log").write(
+        here = LanguageWork.of_doctrees(doctrees)
+        _log_stderr_to(here.log).write(
             f"[webinars] sources written in {time.perf_counter() - started:.2f} s\n")
     except Exception as exc:  # a defect of ours, not of the content (validated before)
         channel.send(LanguageBuild(lang, False, (f"ERROR: writing the {lang} pages failed: "
                                                  f"{type(exc).__name__}: {exc}",), 0.0))
         return
     stamp = f"{stat_digest((src,))}\n{shared}"
-    last = _stamp(doctrees).read_text() if _stamp(doctrees).is_file() and (out / "index.html").is_file() else ""
+    last = here.built_stamp.read_text() if here.built_stamp.is_file() and (out / "index.html").is_file() else ""
     written: set[str] = set()  # the pages Sphinx writes
-    filled = read_filled(doctrees.parent)
-    recheck = _recheck(doctrees).read_text().split() if _recheck(doctrees).is_file() else []
+    filled = Memo(here.filled)  # what each built page's late parts were last filled in with
+    # The pages a failed build had problems with, one per line ("*": some problem was
+    # about no page in particular).
+    recheck = here.recheck.read_text().split() if here.recheck.is_file() else []
     if not fresh and last == stamp:
         result = LanguageBuild(lang, True, (), 0.0)
     else:
@@ -340,19 +344,19 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
         rewrite = fresh or last_shared != shared
         # Until this build succeeds, the next one runs Sphinx again, rewriting every page
         # only if this one was to.
-        _stamp(doctrees).write_text(f"\n{last_shared}")
-        forget_filled(doctrees.parent)
+        write_atomic(here.built_stamp, f"\n{last_shared}")
+        filled.forget()  # Sphinx writes pages without their late parts
         result = _build_one(lang, str(src), str(out), str(doctrees), fresh, rewrite, hold, written, set(recheck))
         if result.ok:
-            _stamp(doctrees).write_text(stamp)
-            _recheck(doctrees).unlink(missing_ok=True)
+            write_atomic(here.built_stamp, stamp)
+            here.recheck.unlink(missing_ok=True)
         else:
             # Sphinx reports a page's problems only when it reads the page: the next build
             # reads these again, changed or not, so that it reports them again.
             pages = set(recheck) | _pages_with_problems(result.warnings, src)
-            _recheck(doctrees).write_text("".join(f"{page}\n" for page in sorted(pages)))
+            write_atomic(here.recheck, "".join(f"{page}\n" for page in sorted(pages)))
     if result.ok:
-        problems = fill_late_parts(out, doctrees.parent, late, written, filled)
+        problems = fill_late_parts(out, late, written, filled)
         if problems:
             result = LanguageBuild(lang, False, tuple(problems), result.seconds)
     if result.ok and deliver is not None:
@@ -398,16 +402,6 @@ def _no_debug_records() -> None:
 
     quiet_setup._webinars = True
     sphinx_logging.setup = quiet_setup
-
-
-def _stamp(doctrees: Path) -> Path:
-    return doctrees.parent / "built.stamp"
-
-
-def _recheck(doctrees: Path) -> Path:
-    """The pages a failed build had problems with, one per line ("*": some problem was
-    about no page in particular)."""
-    return doctrees.parent / "recheck.txt"
 
 
 _MESSAGE_FILE = re.compile(r"^(?P<file>[^:]+\.(?:md|ipynb))(?::\d+)?: ")

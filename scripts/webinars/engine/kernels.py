@@ -30,6 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..work import LanguageWork, write_atomic
+
 # What every notebook imports first: paid once per kernel, while the content loads.
 WARM_UP = (
     "import pandas, webinars.notebooks, webinars.notebooks.topic_list, webinars.notebooks.series\n"
@@ -39,7 +41,6 @@ WARM_UP = (
 
 
 EXECUTED_BY = "webinars.engine.kernels"  # marks the executed notebooks written here
-EXECUTED_DIR = "executed"  # beside a language's tree: the executed copies of its notebooks
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class NotebookJob:
 def executed_path(tree: Path, source: Path) -> Path:
     """Where the executed copy of the notebook page `source`, in a language's `tree`, is kept:
     ``<work>/<lang>/executed/topic-list/index.ipynb`` for ``<work>/<lang>/src/topic-list/index.md``."""
-    return tree.parent / EXECUTED_DIR / source.relative_to(tree).with_suffix(".ipynb")
+    return LanguageWork(tree.parent).executed / source.relative_to(tree).with_suffix(".ipynb")
 
 
 def executed_outputs(notebook, executed: Path):
@@ -272,10 +273,7 @@ def store(results: list[tuple[NotebookJob, object, float]]) -> None:
     """Write the executed notebooks where their languages' builds look for them."""
     for job, notebook, seconds in results:
         notebook.metadata["webinars"] = {"executed_by": EXECUTED_BY, "seconds": round(seconds, 3)}
-        job.executed.parent.mkdir(parents=True, exist_ok=True)
-        written = job.executed.with_name(job.executed.name + ".part")
-        written.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
-        os.replace(written, job.executed)  # whole or not at all
+        write_atomic(job.executed, json.dumps(notebook, ensure_ascii=False))
 
 
 def forget_executed(jobs: list[NotebookJob]) -> None:

@@ -18,48 +18,35 @@ import hashlib
 from pathlib import Path
 
 from ..assemble.pages import late_markers
-from ..kept import read_kept, write_kept
-
-FILLED = "late-parts.pickle"  # beside the language's doctrees: docname -> digest of its parts filled in
+from ..work import Memo
 
 
-def read_filled(work: Path) -> dict[str, str]:
-    """What the pages built into the language's output were last filled in with."""
-    return read_kept(work / FILLED)
-
-
-def forget_filled(work: Path) -> None:
-    """Before Sphinx writes pages, which come without their parts: should the build fail
-    half-way, the next one fills every page in."""
-    (work / FILLED).unlink(missing_ok=True)
-
-
-def fill_late_parts(out: Path, work: Path, pages: dict[str, dict[str, str]], written: set[str],
-                    filled: dict[str, str]) -> list[str]:
+def fill_late_parts(out: Path, pages: dict[str, dict[str, str]], written: set[str], filled: Memo) -> list[str]:
     """Fill in the late parts of the pages built into `out` that need it, and record them.
 
     `pages` gives each page's late parts (docname -> name -> HTML), `written` the pages
-    Sphinx wrote in this build, `filled` what :func:`read_filled` said before it started.
-    Returns a message for each page that could not be filled in.
+    Sphinx wrote in this build, `filled` what each page was last filled in with (read
+    before Sphinx wrote anything, then forgotten: should the build fail half-way, the
+    next one fills every page in). Returns a message for each page that could not be
+    filled in.
     """
-    now: dict[str, str] = {}
     problems = []
     for docname, parts in pages.items():
-        digest = _digest(parts)
-        if docname not in written and filled.get(docname) == digest:
-            now[docname] = digest
-            continue
+        if docname in written:
+            filled.kept.pop(docname, None)  # Sphinx wrote it without its parts
         path = out / _output_file(docname)
-        try:
+
+        def fill() -> None:
             text = path.read_text(encoding="utf-8")
             new = _fill(text, parts)
             if new != text:
                 path.write_text(new, encoding="utf-8")
+
+        try:
+            filled.get(docname, _digest(parts), fill)
         except (OSError, ValueError) as exc:
             problems.append(f"{path}: ERROR: the lists of this page could not be filled in: {exc}")
-            continue
-        now[docname] = digest
-    write_kept(work / FILLED, now)
+    filled.save()
     return problems
 
 

@@ -30,6 +30,7 @@ from ..assemble import urls
 from ..config import Config
 from ..content.catalogue import Catalogue
 from ..problems import InvalidInput, Problem
+from ..work import write_atomic
 
 # Beside the published site: the changes being staged, what is being removed, and (from
 # builds before publishing in place) a replaced site.
@@ -201,9 +202,7 @@ def downloads(catalogue: Catalogue, frame=None) -> dict[str, str]:
 def save_made_downloads(path: Path, content_key: str, files: dict[str, str]) -> None:
     """Keep the `files` made from the content with `content_key` at `path`, for
     :func:`made_downloads` (written whole or not at all)."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps({"content": content_key, "files": files}, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, path)
+    write_atomic(path, json.dumps({"content": content_key, "files": files}, ensure_ascii=False))
 
 
 def made_downloads(path: Path, content_key: str) -> dict[str, str] | None:

@@ -21,7 +21,7 @@ from ..assemble.pages import PageWriter
 from ..config import Config, load_config
 from ..content.catalogue import Catalogue
 from ..content.loader import load_content, load_pages
-from ..snapshot import snapshot_path
+from ..work import Work
 
 
 @dataclass
@@ -57,7 +57,7 @@ def open_site(root: str, lang: str, content_key: str = "") -> NotebookSite:
     """
     config = load_config(Path(root))
     names = heading_names(config.languages, config.path("locales_dir"))
-    snapshot = snapshot_path(config, content_key) if content_key else None
+    snapshot = Work(config.path("work_dir")).snapshot(content_key) if content_key else None
     if snapshot is not None and snapshot.is_file():
         catalogue, pages = _saved(snapshot)
     else:
@@ -80,7 +80,7 @@ def save_downloads(root: str, content_key: str, path: str) -> None:
     from ..finish.site import downloads, save_made_downloads
 
     config = load_config(Path(root))
-    catalogue, _pages = _saved(snapshot_path(config, content_key))
+    catalogue, _pages = _saved(Work(config.path("work_dir")).snapshot(content_key))
     save_made_downloads(Path(path), content_key, downloads(catalogue, _topic_list(catalogue)))
 
 
