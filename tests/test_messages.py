@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from webinars.assemble.messages import heading_names, messages_for
+from webinars.messages import heading_names, messages_for
 from webinars.languages import Language
 
 LOCALES = Path(__file__).parent.parent / "book" / "locales"

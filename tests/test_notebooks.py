@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from webinars.assemble.messages import messages_for
+from webinars.messages import messages_for
 from webinars.fingerprints import content_key
 from webinars.config import load_config
 from webinars.languages import Language

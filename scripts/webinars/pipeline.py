@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .assemble.messages import heading_names, messages_for
-from .assemble.notebooks import load_notebooks, notebook_page
+from .messages import heading_names, messages_for
+from .assemble.notebooks import notebook_page
+from .content.notebooks import load_notebooks
 from .assemble.tree import assemble_language
 from .config import Config, load_config
 from .fingerprints import Fingerprints, content_fingerprints

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .assemble import urls
+from . import urls
 from .content.catalogue import Catalogue
 
 SECTIONS = ("held", "planned", "proposed")

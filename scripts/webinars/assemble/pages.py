@@ -31,9 +31,10 @@ from ..content.catalogue import Catalogue
 from ..content.models import Document, Page, Topic, Webinar
 from ..languages import Language
 from ..work import Memo
-from . import messages as labels
-from . import myst, urls
-from .messages import Messages
+from .. import messages as labels
+from .. import urls
+from . import myst
+from ..messages import Messages
 
 RECENT = 6
 
@@ -344,7 +345,7 @@ class PageWriter:
         return head
 
     def _switch(self, here: str, code: str) -> str:
-        return "../" * (here.count("/") + 1) + f"{code}/{here}"
+        return urls.other_language(here, code)
 
     def _body(self, document: Document) -> Body:
         """The author's body, with each follow-up question made a collapsible item."""

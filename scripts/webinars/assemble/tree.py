@@ -18,11 +18,12 @@ from ..config import YAML_LOADER, Config
 from ..content.catalogue import Catalogue
 from ..content.models import Page, Topic, Webinar
 from ..languages import Language
-from . import urls
-from .messages import messages_for
+from .. import urls
+from ..messages import messages_for
 from ..fingerprints import Fingerprints
 from ..work import LanguageWork, Memo
-from .notebooks import NotebookSource, notebook_page
+from ..content.notebooks import NotebookSource
+from .notebooks import notebook_page
 from .pages import Origin, PageWriter
 
 SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..assemble import urls
+from .. import urls
 from ..config import Config
 from ..content.catalogue import Catalogue
 from ..problems import InvalidInput, Problem

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import tables
-from ..assemble.messages import Messages, heading_names, messages_for
+from ..messages import Messages, heading_names, messages_for
 from ..assemble.pages import PageWriter
 from ..config import Config, load_config
 from ..content.catalogue import Catalogue

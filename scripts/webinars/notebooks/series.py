@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..assemble import urls
+from .. import urls
 from . import HTML, NotebookSite
 
 HERE = urls.page("series")

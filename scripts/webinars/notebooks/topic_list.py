@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from .. import tables
-from ..assemble import messages as labels
-from ..assemble.messages import N_
-from ..assemble import urls
+from .. import messages as labels
+from .. import tables, urls
+from ..messages import N_
 from . import HTML, NotebookSite
 
 HERE = urls.page("topic-list")
@@ -87,9 +86,8 @@ def chart(site: NotebookSite) -> HTML:
 
 
 def downloads(site: NotebookSite) -> HTML:
-    to_root = "../" * (HERE.count("/") + 1)
-    return HTML(site.writer.render("topic_downloads.html", HERE, csv=f"{to_root}{DATA}{CSV_FILE}",
-                                   json=f"{to_root}{DATA}{JSON_FILE}"))
+    return HTML(site.writer.render("topic_downloads.html", HERE, csv=urls.shared_file(HERE, f"{DATA}{CSV_FILE}"),
+                                   json=urls.shared_file(HERE, f"{DATA}{JSON_FILE}")))
 
 
 def _webinar_table(site: NotebookSite, name: str, heading: str) -> HTML:

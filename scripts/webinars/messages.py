@@ -18,7 +18,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from ..languages import Language
+from .languages import Language
 
 DOMAIN = "webinars"
 

@@ -1,0 +1,59 @@
+"""The site's URL scheme, relative to a language's root (clean, directory-style URLs).
+
+The only module that knows how one page reaches another: every ``../`` of a link is
+made here. A language's root is ``<site>/<lang>/``; the files every language shares
+(media, downloads) are at the site's root.
+"""
+
+from __future__ import annotations
+
+HOME = ""
+WEBINARS = "webinars/"
+TOPICS = "topics/"
+MEDIA_ROOT = "media/"  # shared by all languages, at the site root
+
+
+def webinar(slug: str) -> str:
+    return f"webinars/{slug}/"
+
+
+def topic(topic_id: str) -> str:
+    return f"topics/{topic_id}/"
+
+
+def page(name: str) -> str:
+    return f"{name}/"
+
+
+def source_file(url: str) -> str:
+    """The MyST file that the build turns into `url`."""
+    return f"{url}index.md" if url else "index.md"
+
+
+def docname(url: str) -> str:
+    return source_file(url).removesuffix(".md")
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """Link from the page at `from_url` to `to_url`, both under one language root."""
+    return "../" * from_url.count("/") + to_url or "./"
+
+
+def site_root(from_url: str) -> str:
+    """Link from the page at `from_url` to the site's root, above the languages' folders."""
+    return "../" * (from_url.count("/") + 1)
+
+
+def media(from_url: str, slug: str, file: str) -> str:
+    """Link to a webinar's material, stored once for all languages."""
+    return site_root(from_url) + f"{MEDIA_ROOT}{slug}/{file}"
+
+
+def shared_file(from_url: str, path: str) -> str:
+    """Link to a file every language shares (``data/topic-list.csv``)."""
+    return site_root(from_url) + path
+
+
+def other_language(from_url: str, code: str) -> str:
+    """Link from the page at `from_url` to the same page in the language `code`."""
+    return site_root(from_url) + f"{code}/{from_url}"
