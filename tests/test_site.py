@@ -451,14 +451,15 @@ def test_the_chinese_search_keeps_its_split_words_for_the_next_build(built_mini:
 
     import jieba
 
-    from webinars.engine.extension import _ChineseWords
+    from webinars.engine.search import ChineseWords
 
-    work = built_mini / "_build/work/zh"
-    key, runs = pickle.loads((work / "chinese-words.pickle").read_bytes())
+    work = LanguageWork(built_mini / "_build/work/zh")
+    _version, kept_runs = pickle.loads(work.chinese_words.read_bytes())  # a Memo's file
+    runs = {run: words for run, (_key, words) in kept_runs.items()}
     assert runs and all(not run.isascii() for run in runs)
     app = SimpleNamespace(config=SimpleNamespace(language="zh_CN", html_search_options={}),
-                          doctreedir=str(work / "doctrees"))
-    kept = _ChineseWords()
+                          doctreedir=str(work.doctrees))
+    kept = ChineseWords()
     kept.open(app)
     monkeypatch.setattr(jieba, "cut_for_search", lambda _text: pytest.fail("jieba split a kept run"))
     for run, words in runs.items():
@@ -466,7 +467,7 @@ def test_the_chinese_search_keeps_its_split_words_for_the_next_build(built_mini:
     assert not kept.added
     # Words kept for another jieba (version or word list) are not used.
     app.config.html_search_options = {"dict": "another-word-list.txt"}
-    other = _ChineseWords()
+    other = ChineseWords()
     other.open(app)
     monkeypatch.setattr(jieba, "cut_for_search", lambda text: iter([text]))
     run = next(iter(runs))
