@@ -6,7 +6,7 @@ READY  := $(VENV)/.ready
 # apt-get as root, else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site check preview test messages system-packages clean
+.PHONY: site check preview test quick messages system-packages clean
 
 site: $(READY)  ## build the site into _build/site
 	$(BIN)/webinars build
@@ -20,6 +20,9 @@ preview: $(READY)  ## build, serve at http://127.0.0.1:$(PORT)/ and build again 
 
 test: $(READY) system-packages  ## the whole test suite, browser tests included
 	$(BIN)/python -m pytest
+
+quick: $(READY)  ## the fast tests: no site build, no browser (under a minute)
+	$(BIN)/python -m pytest -q -m "not build and not browser"
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
