@@ -135,8 +135,10 @@ def test_a_site_given_by_a_relative_path_has_its_notebooks_run_ahead_too(mini: P
 def test_notebooks_run_by_myst_nb_itself_give_the_same_pages(built_mini: Path, mini: Path, monkeypatch) -> None:
     """Running ahead is only a shortcut: without it (myst-nb executes), the pages are the same."""
     from webinars import pipeline
+    from webinars.engine.kernels import NotebookRun
 
-    monkeypatch.setattr(pipeline, "_start_notebooks", lambda *args: (None, [], "not run ahead"))
+    monkeypatch.setattr(pipeline, "_start_notebooks",
+                        lambda *args: NotebookRun(None, [], "not run ahead", [], own=False))
     build_site(mini)
     for lang in ("en", "ar", "zh"):
         assert executed_copies(mini, lang) == {} and executed_by_myst_nb(mini, lang) == 2, lang
@@ -222,20 +224,18 @@ def test_the_kernels_say_when_each_languages_notebooks_have_run(mini: Path) -> N
     """Each language's results are stored as soon as its notebooks have run, while the
     others' run: the kernels say when, one language after another in the order given."""
     from webinars import pipeline
-    from webinars.fingerprints import content_fingerprints
+    from webinars.fingerprints import fingerprint
 
     config = load_config(mini)
-    trees = {language.code: mini / "_build/work" / language.code / "src" for language in config.languages}
-    key = content_fingerprints(config, config.path("notebooks_dir")).key
-    kernels, jobs, _stamp = pipeline._start_notebooks(config, key, trees, 1, None, ["zh", "en", "ar"])
+    run = pipeline._start_notebooks(config, fingerprint(config), ["zh", "en", "ar"], 1, None)
+    kernels, jobs = run.kernels, run.jobs
     assert [job.lang for job in jobs] == ["zh", "zh", "en", "en", "ar", "ar"]
     done: list[tuple[str, int]] = []
     try:
-        running = kernels.start_run(jobs, pipeline._myst_extensions(config),
-                                    lambda lang, results: done.append((lang, len(results))))
+        running = kernels.start_run(jobs, run.extensions, lambda lang, results: done.append((lang, len(results))))
         results = running.result(timeout=300)
     finally:
-        kernels.close()
+        run.finish()
     assert done == [("zh", 2), ("en", 2), ("ar", 2)]  # one kernel: one language after another
     assert sorted(job.lang for job, _notebook, _seconds in results) == ["ar", "ar", "en", "en", "zh", "zh"]
 

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .languages import UN_LANGUAGES, Language, is_language_code
+from .work import Work
 from .problems import InvalidInput, Problem
 
 DEFAULT_REGIONS = (
@@ -98,6 +99,11 @@ class Config:
 
     def path(self, name: str) -> Path:
         return self.root / getattr(self.settings, name)
+
+    @property
+    def work(self) -> Work:
+        """The work folder: what a build keeps for the next one."""
+        return Work(self.path("work_dir"))
 
 
 def _myst_extension_problems(book: dict[str, Any]) -> list[Problem]:

@@ -19,6 +19,27 @@ class Fingerprints:
     key: str  # everything: content, pages, catalogues, notebooks, configuration, package
     rest: str  # everything but the content folders
     folders: dict[str, str]  # each content folder ("webinars/<id>", "topics/<id>") on its own
+    shared: str = ""  # what every language's build depends on besides its pages (see `fingerprint`)
+    site: str = ""  # everything the published site is made from
+
+
+# The libraries whose versions every language's pages depend on.
+ENGINE_PACKAGES = ("jupyter-book", "sphinx", "sphinx-book-theme", "pydata-sphinx-theme", "myst-nb")
+
+
+def fingerprint(config: Config) -> Fingerprints:
+    """Digests of everything a build of the site reads: the content, and (`shared`) the
+    templates, static files, this package and the engine's libraries, which every page
+    depends on. Slides and other media count by their size and time (see `file_digest`),
+    the templates, static files and package by their files' times (`stat_digest`)."""
+    from importlib.metadata import version
+
+    found = content_fingerprints(config, config.path("notebooks_dir"))
+    package = Path(__file__).resolve().parent
+    shared = stat_digest((config.path("templates_dir"), config.path("static_dir"), package)) + \
+        ",".join(version(name) for name in ENGINE_PACKAGES)
+    site = "\n".join([found.key, shared, (config.root / "_toc.yml").read_bytes().hex()])
+    return Fingerprints(found.key, found.rest, found.folders, shared, site)
 
 
 def content_fingerprints(config: Config, notebooks_dir: Path) -> Fingerprints:

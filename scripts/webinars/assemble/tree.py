@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,56 @@ from .. import urls
 from ..messages import messages_for
 from ..fingerprints import Fingerprints
 from ..work import LanguageWork, Memo
+from ..content.load import Content
 from ..content.notebooks import NotebookSource
 from .notebooks import notebook_page
-from .pages import Origin, PageWriter
+from .pages import Origin, PageWriter, precompile_templates
 
 SPHINX_DOMAIN = "sphinx"  # the theme's strings are in Sphinx's own catalogue
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """A language's source tree, written."""
+
+    src: Path
+    origins: dict[str, Origin]  # file in `src` -> where its body comes from (to locate problems)
+    late: dict[str, dict[str, str]]  # docname -> late part's name -> HTML (filled in once built)
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What every language's source tree is written from. The engine calls :meth:`write`
+    in each language's own process (:func:`webinars.engine.jupyterbook.start_languages`)."""
+
+    config: Config
+    content: Content
+    fingerprints: Fingerprints
+    fragment_key: bytes  # signs the HTML our templates make
+    fresh: bool  # render every page, none taken from the last build
+
+    def warm_up(self) -> None:
+        """Load what every language's process needs (locale data, compiled templates) once,
+        here, before they are forked."""
+        warm_up(self.config)
+
+    def write(self, lang: str) -> SourceTree:
+        here = self.config.work.language(lang)
+        if self.fresh:
+            here.kept_pages.unlink(missing_ok=True)
+        content = self.content
+        origins, late = assemble_language(content.catalogue, content.pages, self.config, self.config.language(lang),
+                                          content.heading_names, here.src, content.notebooks, self.fingerprints.key,
+                                          self.fingerprints, self.fragment_key)
+        return SourceTree(here.src, origins, late)
+
+
+def warm_up(config: Config) -> None:
+    """Load what writing every language's tree needs: locale data, compiled templates."""
+    for language in config.languages:
+        messages_for(language, config.path("locales_dir"))
+        language.locale.date_formats  # noqa: B018 - loads the locale's data
+    precompile_templates()
 
 
 def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config: Config,

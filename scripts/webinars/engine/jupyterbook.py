@@ -1,18 +1,17 @@
 """Build each language's source tree with Jupyter Book 1 (Sphinx), languages in parallel.
 
-Each language is written and built in its own process, forked from this one
-after it has imported Jupyter Book, Sphinx and their extensions: a language pays
-for none of those imports. Sphinx keeps its translators in module globals, so two
-languages never share a process, and this process never starts Sphinx itself.
+:func:`start_languages` forks worker processes from this one once it has imported
+Jupyter Book, Sphinx and their extensions: a language pays for none of those
+imports. Each worker writes a language's source tree, builds it, fills in its late
+parts and stages its pages, then takes the next language; this process never starts
+Sphinx itself. :meth:`Languages.wait` collects the results.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import importlib
-import importlib.util
 import io
 import logging
 import multiprocessing
@@ -21,14 +20,21 @@ import re
 import sys
 import time
 import traceback
-import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from ..fingerprints import stat_digest
+from ..problems import InvalidInput
 from ..work import LanguageWork, Memo, write_atomic
+from . import patches
+from .reports import build_problems
+
+if TYPE_CHECKING:
+    from ..assemble.tree import SourceTree
+    from .kernels import NotebookRun
 
 BUILDER = "dirhtml"  # clean URLs: webinars/<slug>/index.html
 
@@ -53,17 +59,6 @@ PRELOAD = (
       for code in ("en", "ar", "es", "fr", "ru", "zh_cn")),
 )
 
-# Extensions Jupyter Book adds to every build that this site does not use, and that break
-# it under a strict Content-Security-Policy (script-src 'self'): each writes inline scripts
-# into every page. sphinx_thebe (Binder) also throws "Identifier 'THEBE_JS_URL' has already
-# been declared" on every page; sphinx_comments (Hypothesis, utterances) is switched off;
-# sphinx_togglebutton styles admonitions as dropdowns, which nothing here writes: the
-# follow-up answers are sphinx-design dropdowns (<details>), and myst-nb hides or removes
-# cells by itself. The setting Jupyter Book always passes to sphinx_comments goes too
-# (Sphinx warns about a setting no extension declares, and a warning fails the build).
-UNUSED_EXTENSIONS = ("sphinx_thebe", "sphinx_comments", "sphinx_togglebutton")
-_UNUSED_SETTINGS = ("comments_config",)
-
 # CSS selectors the theme applies to every page's navigation (pydata_sphinx_theme.toctree).
 _THEME_SELECTORS = ("li", ".toc-h1", ".toc-h2", "details > a.reference", "details > p.caption",
                     *(f"li.toctree-l{level} > details" for level in range(6)))
@@ -76,16 +71,7 @@ class LanguageBuild:
     warnings: tuple[str, ...]
     seconds: float  # of the Sphinx build; 0 when the language was unchanged
     origins: dict = field(default_factory=dict)  # assembled file -> where its body comes from
-
-
-# Writes a language's source tree (in the language's process) and returns
-# (source tree, html output, doctrees, origins, late parts of each page).
-Prepare = Callable[[str], tuple[Path, Path, Path, dict, dict]]
-# Takes a language's built pages into the site (in the language's process, once it is built).
-Deliver = Callable[[str], None]
-# For a language: its notebooks' pages (docnames), and what waits until their results can be
-# read (called in the language's process, before Sphinx reads the first of them).
-HoldNotebooks = Callable[[str], tuple[set[str], Callable[[], None]]]
+    src: Path | None = None  # the language's source tree, once written
 
 
 def preload(chinese: bool = False) -> None:
@@ -98,7 +84,7 @@ def preload(chinese: bool = False) -> None:
     """
     from sphinx.application import builtin_extensions  # Sphinx loads them all in every build
 
-    _defer_notebook_runners()
+    patches.defer_notebook_runners()
     for name in (*PRELOAD, *builtin_extensions):
         try:
             importlib.import_module(name)
@@ -115,35 +101,6 @@ def preload(chinese: bool = False) -> None:
     jieba.setLogLevel(logging.WARNING)  # no progress chatter
     if not jieba.dt.initialized:
         jieba.initialize()
-
-
-# myst-nb's clients that execute a notebook themselves, and the module each is in.
-_NOTEBOOK_RUNNERS = {"cache": "NotebookClientCache", "direct": "NotebookClientDirect"}
-
-
-def _defer_notebook_runners() -> None:
-    """myst-nb imports its clients that execute a notebook themselves (from its execution
-    cache, or directly) with its notebook support, and with them jupyter-cache and
-    SQLAlchemy: 0.22 s of every build, before any language could start. A build's
-    notebooks are executed ahead (:mod:`webinars.engine.kernels`), and myst-nb needs one of
-    these only for a notebook that failed there (it runs it again and reports the error)
-    or when nothing ran them. Until then each is a stand-in that imports the real module,
-    under its own name, the first time a client is made."""
-    package = "myst_nb.core.execute"
-    if package in sys.modules or importlib.util.find_spec("myst_nb") is None:
-        return
-    for module, name in _NOTEBOOK_RUNNERS.items():
-        full = f"{package}.{module}"
-
-        def make(*args, _full=full, _name=name, **kwargs):
-            if getattr(sys.modules.get(_full), "_webinars_stand_in", False):
-                del sys.modules[_full]
-            return getattr(importlib.import_module(_full), _name)(*args, **kwargs)
-
-        stand_in = types.ModuleType(full, f"Stands in for {full} until a notebook is executed by myst-nb.")
-        stand_in._webinars_stand_in = True
-        setattr(stand_in, name, make)
-        sys.modules[full] = stand_in
 
 
 def _first_uses() -> None:
@@ -173,105 +130,146 @@ def _first_uses() -> None:
         nbformat.validator.get_validator(4, minor)
 
 
-def build_languages(langs: list[str], prepare: Prepare, jobs: int | None = None, fresh: bool = False,
-                    inputs: tuple[Path, ...] = (), deliver: Deliver | None = None,
-                    meanwhile: Callable[[], None] | None = None, hold_notebooks: HoldNotebooks | None = None,
-                    fork_lock=None) -> list[LanguageBuild]:
-    """Write and build each language in its own process, `jobs` at a time; one result per language.
+class Sources(Protocol):
+    """What writes the languages' source trees (:class:`webinars.assemble.tree.Sources`)."""
 
-    A language whose source tree and `inputs` (templates, static files, our code) are
-    exactly as at its last successful build is not built again. Each language's process
-    ends by handing its pages to `deliver`; this process runs `meanwhile` while they work.
+    def warm_up(self) -> None:
+        """Load, in this process, what every language's writing needs (shared once forked)."""
 
-    The notebooks may still be running: Sphinx then reads every other page first, and
-    the notebooks' pages once `hold_notebooks` says their results are stored. A process
-    is forked while `fork_lock` is held (see :class:`webinars.engine.kernels.NotebookRun`).
+    def write(self, lang: str) -> SourceTree:
+        """In the language's process: write its source tree."""
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every language's worker is given when it is forked."""
+
+    sources: Sources
+    fresh: bool  # build everything again
+    shared: str  # fingerprint of what every page depends on besides its source
+    stage: Callable[[str, Path], None] | None  # takes a language's built pages into the site
+    notebooks: NotebookRun | None  # the notebooks running meanwhile
+
+
+def start_languages(langs: list[str], sources: Sources, shared: str, stage: Callable[[str, Path], None] | None,
+                    notebooks: NotebookRun | None = None, jobs: int | None = None, fresh: bool = False,
+                    root: Path | None = None, chinese: bool = False, order: list[str] | None = None) -> Languages:
+    """Start building `langs` (in the `order` given, if any), `jobs` at a time, each in a
+    worker process; ``wait()`` on the result for them (in the order of `langs`).
+
+    A language whose source tree and `shared` inputs are exactly as at its last
+    successful build is not built again. Each worker ends a language by handing its
+    built pages to `stage` (``stage(lang, html)``).
+
+    The `notebooks` may still be running: Sphinx then reads every other page first, and
+    the notebooks' pages once their results are stored (:meth:`NotebookRun.hold`).
+    With `chinese`, the Chinese search's word list is loaded here, for every build to
+    come (the preview).
     """
-    shared = shared_fingerprint(inputs)
-    jobs = max(1, jobs or min(len(langs), os.cpu_count() or 1))
-    preload()
-    # What this process holds is shared with the languages' processes page by page; keep
-    # the collector away from it there (touching it would copy it, and take time). No
-    # collection first: it would take 0.1 s of every build, before any language starts.
-    gc.freeze()
-    try:
-        return _fork_languages(langs, prepare, jobs, fresh, shared, deliver, meanwhile, hold_notebooks,
-                               fork_lock or contextlib.nullcontext())
-    finally:
-        gc.unfreeze()
+    sources.warm_up()
+    preload(chinese=chinese)
+    if notebooks is not None:
+        notebooks.ready_to_fork()
+    return Languages(langs, _Job(sources, fresh, shared, stage, notebooks), jobs, root, order)
 
 
-def _fork_languages(langs: list[str], prepare: Prepare, jobs: int, fresh: bool, shared: str,
-                    deliver: Deliver | None, meanwhile: Callable[[], None] | None,
-                    hold_notebooks: HoldNotebooks | None, fork_lock) -> list[LanguageBuild]:
-    """Build the languages in `jobs` worker processes, each taking the next language in
-    `langs` as soon as it is done with one.
+class Languages:
+    """The languages' builds, in worker processes forked from this one.
 
     A worker builds several languages one after another rather than a process each: a
     process forked from this one pays for the memory it touches first (copied or cleared,
     about 60 MB) and for ending, 0.1 s of a core each time; the next language of the same
     worker finds that memory ready.
     """
-    context = multiprocessing.get_context("fork")
-    waiting, results = list(langs), {}
-    workers: dict = {}  # its results' end of the pipe -> [process, its orders' end, its language]
-    failure = None
 
-    def start() -> list:
+    def __init__(self, langs: list[str], job: _Job, jobs: int | None, root: Path | None,
+                 order: list[str] | None = None) -> None:
+        self.langs, self.job, self.root = list(langs), job, root
+        self.waiting, self.results = list(order or langs), {}
+        self.workers: dict = {}  # its results' end of the pipe -> [process, its orders' end, its language]
+        self.fork_lock = job.notebooks.fork_lock if job.notebooks is not None else contextlib.nullcontext()
+        self.done = False
+        # What this process holds is shared with the workers page by page; keep the
+        # collector away from it there (touching it would copy it, and take time). No
+        # collection first: it would take 0.1 s of every build, before any language starts.
+        gc.freeze()
+        try:
+            count = max(1, jobs or min(len(langs), os.cpu_count() or 1))
+            for worker in [self._start() for _ in range(min(count, len(langs)))]:
+                self._give(worker)
+        except BaseException:
+            self.wait()
+            raise
+
+    def __enter__(self) -> Languages:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if not self.done:
+            try:
+                self.wait()
+            except InvalidInput:
+                pass  # what went wrong before is reported
+
+    def _start(self) -> list:
+        context = multiprocessing.get_context("fork")
         results_out, results_in = context.Pipe(duplex=False)
         orders_out, orders_in = context.Pipe(duplex=False)
-        process = context.Process(target=_worker_process,
-                                  args=(orders_out, results_in, prepare, fresh, shared, deliver, hold_notebooks),
+        process = context.Process(target=_worker_process, args=(orders_out, results_in, self.job),
                                   name="build-languages", daemon=True)
-        with fork_lock:
+        with self.fork_lock:
             process.start()
         results_in.close()
         orders_out.close()
-        workers[results_out] = [process, orders_in, None]
-        return workers[results_out]
+        self.workers[results_out] = [process, orders_in, None]
+        return self.workers[results_out]
 
-    def give(worker: list) -> None:
+    def _give(self, worker: list) -> None:
         """The next language to `worker`, or its end if none is left."""
-        worker[2] = waiting.pop(0) if waiting else None
+        worker[2] = self.waiting.pop(0) if self.waiting else None
         try:
             worker[1].send(worker[2])
         except OSError:  # it stopped: said when its results' pipe closes
             pass
 
-    for worker in [start() for _ in range(min(jobs, len(langs)))]:
-        give(worker)
-    if meanwhile is not None:
+    def wait(self) -> list[LanguageBuild]:
+        """Wait until every language is built; its result, in the order of `langs`.
+        Raise :class:`InvalidInput` with the problems of those that failed."""
         try:
-            meanwhile()
-        except Exception as exc:  # noqa: BLE001 - raised once the languages' processes are done
-            failure = exc
-    while workers:
-        for reader in wait(list(workers)):
-            worker = workers[reader]
-            try:
-                result = reader.recv()
-            except (EOFError, OSError):
-                process, lang = worker[0], worker[2]
-                process.join()
-                if lang is not None:
-                    results[lang] = LanguageBuild(lang, False, (
-                        f"ERROR: the build process of {lang} stopped (exit code {process.exitcode}); "
-                        f"see {lang}/build.log in the work folder",), 0.0)
-                    if waiting:
-                        give(start())  # the languages left get a new worker
-                reader.close()
-                worker[1].close()
-                del workers[reader]
-                continue
-            results[result.lang] = result
-            give(worker)
-    if failure is not None:
-        raise failure
-    return [results[lang] for lang in langs]
+            while self.workers:
+                for reader in wait(list(self.workers)):
+                    self._receive(reader)
+        finally:
+            self.done = True
+            gc.unfreeze()
+        results = [self.results[lang] for lang in self.langs]
+        failed = [result for result in results if not result.ok]
+        if failed:
+            raise InvalidInput(build_problems(failed, self.root))
+        return results
+
+    def _receive(self, reader) -> None:
+        worker = self.workers[reader]
+        try:
+            result = reader.recv()
+        except (EOFError, OSError):
+            process, lang = worker[0], worker[2]
+            process.join()
+            if lang is not None:
+                self.results[lang] = LanguageBuild(lang, False, (
+                    f"ERROR: the build process of {lang} stopped (exit code {process.exitcode}); "
+                    f"see {lang}/build.log in the work folder",), 0.0)
+                if self.waiting:
+                    self._give(self._start())  # the languages left get a new worker
+            reader.close()
+            worker[1].close()
+            del self.workers[reader]
+            return
+        self.results[result.lang] = result
+        self._give(worker)
 
 
-def _worker_process(orders, channel, prepare: Prepare, fresh: bool, shared: str, deliver: Deliver | None,
-                    hold_notebooks: HoldNotebooks | None) -> None:
+def _worker_process(orders, channel, job: _Job) -> None:
     """A worker: build each language it is given until it is given None, then end at once.
 
     It ends without the interpreter's exit handlers: it was forked from a process whose
@@ -282,8 +280,7 @@ def _worker_process(orders, channel, prepare: Prepare, fresh: bool, shared: str,
     code = 1
     try:
         while (lang := orders.recv()) is not None:
-            hold = hold_notebooks(lang) if hold_notebooks is not None else None
-            _language(lang, prepare, channel, fresh, shared, deliver, hold)
+            _language(lang, job, channel)
             _forget_language()
         code = 0
     except BaseException:  # noqa: BLE001 - said in the language's log; the build reports the exit
@@ -305,29 +302,27 @@ def _forget_language() -> None:
     locale.translators.clear()
 
 
-def shared_fingerprint(inputs: tuple[Path, ...]) -> str:
-    """What every language's build depends on besides its own sources."""
-    return stat_digest(inputs) + _versions()
-
-
-def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, deliver: Deliver | None,
-              hold: tuple[set[str], Callable[[], None]] | None = None) -> None:
+def _language(lang: str, job: _Job, channel) -> None:
     """In the language's process: write its sources, build them if they changed, fill in
-    the pages' late parts, hand the pages to `deliver`, report."""
+    the pages' late parts, stage the pages, report."""
     from .late import fill_late_parts
 
     started = time.perf_counter()
-    _yaml_with_libyaml()
-    _no_debug_records()
+    patches.yaml_with_libyaml()
+    patches.no_debug_records()
     try:
-        src, out, doctrees, origins, late = prepare(lang)
-        here = LanguageWork.of_doctrees(doctrees)
+        tree = job.sources.write(lang)
+        src, origins, late = tree.src, tree.origins, tree.late
+        here = LanguageWork(src.parent)
+        out, doctrees = here.html, here.doctrees
         _log_stderr_to(here.log).write(
             f"[webinars] sources written in {time.perf_counter() - started:.2f} s\n")
     except Exception as exc:  # a defect of ours, not of the content (validated before)
         channel.send(LanguageBuild(lang, False, (f"ERROR: writing the {lang} pages failed: "
                                                  f"{type(exc).__name__}: {exc}",), 0.0))
         return
+    fresh, shared = job.fresh, job.shared
+    hold = job.notebooks.hold(lang, src) if job.notebooks is not None else None
     stamp = f"{stat_digest((src,))}\n{shared}"
     last = here.built_stamp.read_text() if here.built_stamp.is_file() and (out / "index.html").is_file() else ""
     written: set[str] = set()  # the pages Sphinx writes
@@ -359,49 +354,13 @@ def _language(lang: str, prepare: Prepare, channel, fresh: bool, shared: str, de
         problems = fill_late_parts(out, late, written, filled)
         if problems:
             result = LanguageBuild(lang, False, tuple(problems), result.seconds)
-    if result.ok and deliver is not None:
+    if result.ok and job.stage is not None:
         try:
-            deliver(lang)
+            job.stage(lang, out)
         except Exception as exc:  # a full disk, a defect of ours
             result = LanguageBuild(lang, False, (f"ERROR: putting the {lang} pages into the site failed: "
                                                  f"{type(exc).__name__}: {exc}",), result.seconds)
-    channel.send(LanguageBuild(lang, result.ok, result.warnings, result.seconds, origins))
-
-
-def _yaml_with_libyaml() -> None:
-    """In a language's process: the libraries read YAML with PyYAML's C parser (libyaml), as
-    our own code does. Jupyter Book reads its configuration and myst-nb and myst-parser the
-    frontmatter of every page with ``yaml.safe_load``, in pure Python: 0.2 s of the six
-    languages' processes in a rebuild at 300 webinars. The values are the same: only the
-    parser differs (the constructor, which makes the values, is the same Python code)."""
-    import yaml
-
-    from ..config import YAML_LOADER
-
-    if YAML_LOADER is not yaml.SafeLoader and yaml.safe_load.__module__ == "yaml":
-        yaml.safe_load = functools.partial(yaml.load, Loader=YAML_LOADER)
-
-
-def _no_debug_records() -> None:
-    """In a language's process: Sphinx's logger makes no record of a message no handler
-    takes. Sphinx sets its logger to DEBUG and leaves the choice to its handlers, which at
-    the default verbosity take INFO and above: each build made and dropped about a
-    thousand records (extensions set up, events connected, files read)."""
-    import logging as std_logging
-
-    from sphinx.util import logging as sphinx_logging
-
-    setup = sphinx_logging.setup
-    if getattr(setup, "_webinars", False):
-        return
-
-    def quiet_setup(app, status, warning) -> None:
-        setup(app, status, warning)
-        if app.verbosity == 0:
-            std_logging.getLogger(sphinx_logging.NAMESPACE).setLevel(std_logging.INFO)
-
-    quiet_setup._webinars = True
-    sphinx_logging.setup = quiet_setup
+    channel.send(LanguageBuild(lang, result.ok, result.warnings, result.seconds, origins, src))
 
 
 _MESSAGE_FILE = re.compile(r"^(?P<file>[^:]+\.(?:md|ipynb))(?::\d+)?: ")
@@ -417,13 +376,6 @@ def _pages_with_problems(messages: tuple[str, ...], src: Path) -> set[str]:
             relative = None
         pages.add(relative.with_suffix("").as_posix() if relative is not None else "*")
     return pages
-
-
-def _versions() -> str:
-    from importlib.metadata import version
-
-    return ",".join(version(name) for name in
-                    ("jupyter-book", "sphinx", "sphinx-book-theme", "pydata-sphinx-theme", "myst-nb"))
 
 
 def _log_stderr_to(log: Path):
@@ -452,7 +404,7 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
     try:
         sphinx_config, _meta = get_final_config(
             user_yaml=Path(src) / "_config.yml", cli_config={"latex_individualpages": False}, sourcedir=Path(src), use_external_toc=True)
-        _drop_unused_extensions(sphinx_config)
+        patches.drop_unused_extensions(sphinx_config)
         with patch_docutils(src), docutils_namespace():
             app = Sphinx(srcdir=src, confdir=None, outdir=out, doctreedir=doctrees, buildername=BUILDER,
                          confoverrides=sphinx_config, status=log, warning=warnings, freshenv=fresh,
@@ -461,7 +413,7 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
             if hold is not None:
                 _read_notebooks_last(app, *hold)
             if not rewrite:
-                _keep_static_files(app, Path(out))
+                patches.keep_static_files(app, Path(out))
             if written is not None:
                 app.connect("html-page-context", lambda _app, pagename, *_: written.add(pagename))
             if recheck:
@@ -476,38 +428,6 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
         ok = False
     found = tuple(_clean(line) for line in warnings.getvalue().splitlines() if line.strip())
     return LanguageBuild(lang, ok and not found, found, time.perf_counter() - started)
-
-
-def _drop_unused_extensions(sphinx_config: dict) -> None:
-    """Jupyter Book's configuration without :data:`UNUSED_EXTENSIONS` and their settings."""
-    sphinx_config["extensions"] = [name for name in sphinx_config.get("extensions", [])
-                                   if name not in UNUSED_EXTENSIONS]
-    for name in _UNUSED_SETTINGS:
-        sphinx_config.pop(name, None)
-
-
-def _keep_static_files(app, out: Path) -> None:
-    """Sphinx copies (and renders, for its ``_t`` templates) every static file of the theme and
-    of ``html_static_path`` on every build: 5 % of a language's rebuild, and five files whose
-    time changes. They depend only on what `rewrite` covers (templates, static files, our code,
-    the packages' versions) and on the language's configuration: when neither changed since
-    the last build (Sphinx's own checks: the environment's configuration, and the hash of the
-    HTML configuration in ``.buildinfo``), the files it left are kept. A logo or favicon may
-    be a file anywhere, whose changes nothing here sees: with one, they are copied as before."""
-    from sphinx.builders.html import BuildInfo
-    from sphinx.environment import CONFIG_OK
-
-    builder, config = app.builder, app.config
-    if app.env.config_status != CONFIG_OK or not (out / "_static").is_dir() or not hasattr(builder, "build_info") \
-            or config.html_logo or config.html_favicon:
-        return
-    try:
-        with open(out / ".buildinfo", encoding="utf-8") as handle:
-            if BuildInfo.load(handle) != builder.build_info:
-                return
-    except (OSError, ValueError):
-        return
-    builder.copy_static_files = lambda: None
 
 
 def _read_notebooks_last(app, notebooks: set[str], wait: Callable[[], None]) -> None:

@@ -7,7 +7,7 @@ notebooks one after another (the namespace is reset between two notebooks), one
 language after another (:class:`NotebookRun`). As soon as a language's notebooks
 have run, each executed notebook is written beside the language's tree
 (:func:`executed_path`), and myst-nb takes its outputs from there
-(:func:`executed_outputs`, put in place by :mod:`webinars.engine.extension`) instead
+(:func:`executed_outputs`, put in place by :mod:`webinars.engine.notebooks`) instead
 of executing it. The copy is used only if its code cells are the page's: those
 hold the language and the content fingerprint.
 
@@ -288,7 +288,7 @@ class NotebookRun:
     """The notebooks of one build, running in kernels while the languages build: each
     language's executed notebooks are written as soon as its notebooks have run,
     and its process waits for exactly that (:meth:`wait`) before Sphinx reads its
-    notebooks' pages (see :func:`webinars.engine.jupyterbook.build_languages`).
+    notebooks' pages (see :func:`webinars.engine.jupyterbook.start_languages`).
 
     Two rules keep the languages' processes, forked while this runs, from inheriting a
     lock or a pipe for good:
@@ -304,7 +304,8 @@ class NotebookRun:
     """
 
     def __init__(self, kernels: Kernels | None, jobs: list[NotebookJob], stamp: str, extensions: list[str],
-                 own: bool, after: str | None = None) -> None:
+                 own: bool) -> None:
+        """The kernels are starting; the notebooks wait for :meth:`run`."""
         import multiprocessing
 
         # Imported here, not first in the kernels' thread while a language's process is
@@ -314,6 +315,7 @@ class NotebookRun:
         import nbclient  # noqa: F401
 
         self.kernels, self.stamp, self.own = kernels, stamp, own
+        self.jobs, self.extensions = jobs, extensions
         self.started, self.seconds = time.perf_counter(), 0.0
         self.fork_lock = threading.Lock()
         self.notebooks: dict[str, set[Path]] = {}  # language -> where its notebooks are written
@@ -322,17 +324,38 @@ class NotebookRun:
         context = multiprocessing.get_context("fork")
         self._stored = {lang: context.Event() for lang in self.notebooks}
         self._storing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="notebook-results")
-        if kernels and jobs:
-            forget_executed(jobs)
-        # The code `after`, run by a kernel once the notebooks have run (see `Kernels.start_run`).
-        self.after = after if kernels and jobs else None
-        self._future = kernels.start_run(jobs, extensions, self._language_done, self.after) if kernels and jobs \
-            else None
-        if self._future is None:
-            self._release_all()
-        else:
-            self._future.add_done_callback(self._run_done)
+        self._future = None
+        self.after: str | None = None
         self._finished = False
+
+    @property
+    def runs(self) -> bool:
+        """Whether any notebook runs here (else myst-nb shows them as their stores hold them)."""
+        return bool(self.kernels and self.jobs)
+
+    def run(self, after: str | None = None) -> None:
+        """Run the notebooks, once what they read is saved; then the code `after`, in a
+        kernel (see `Kernels.start_run`)."""
+        self.started = time.perf_counter()
+        if not self.runs:
+            self._release_all()
+            return
+        forget_executed(self.jobs)
+        self.after = after
+        self._future = self.kernels.start_run(self.jobs, self.extensions, self._language_done, after)
+        self._future.add_done_callback(self._run_done)
+
+    def hold(self, lang: str, tree: Path) -> tuple[set[str], Callable[[], None]]:
+        """In a language's process: the language's notebooks' pages (docnames in its source
+        `tree`), and what waits until their results are stored."""
+        pages = {path.relative_to(tree).with_suffix("").as_posix() for path in self.notebooks.get(lang, ())}
+        return pages, lambda: self.wait(lang)
+
+    def __enter__(self) -> NotebookRun:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.finish()
 
     def _language_done(self, lang: str, results: list) -> None:
         # In the kernels' thread: the results are written in another one, not to hold up the kernels.

@@ -51,6 +51,45 @@ _SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), "data", "index.html", ".nojekyll"}
 _SKIP = {".buildinfo", ".doctrees"}
 
 
+class Staging:
+    """The next site, staged beside the published one while it is built; published all at
+    once by :meth:`publish`. Made once the content is valid: what an earlier build left
+    is cleared away meanwhile (waited for when the staging is closed)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.output = config.path("output_dir")
+        self.folder = self.output.with_name(self.output.name + STAGING)
+        self.clearing = clear_leftovers(self.output)
+        self.published = self.output if self.output.is_dir() else None
+        self.release: Path | None = None  # the next release, once started
+        start_staging(self.folder)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.clearing is not None:
+            self.clearing.wait()
+
+    def add_language(self, lang: str, html: Path) -> None:
+        """Stage a language's built pages (in the language's own process)."""
+        add_language(html, self.folder, lang, self.published)
+
+    def add_media(self, catalogue: Catalogue) -> None:
+        """Stage the slides and other material the languages share, and start the next
+        release (:func:`prepare_release`): done while the languages build."""
+        add_media(self.config, catalogue, self.folder, self.published)
+        self.release = prepare_release(self.output)
+
+    def add_shared_files(self, files: dict[str, str]) -> None:
+        """Stage the root page and `files` (path in the site -> text)."""
+        add_top_files(self.config, files, self.folder, self.published)
+
+    def publish(self) -> None:
+        publish(self.folder, self.output, self.release)
+
+
 def start_staging(staging: Path) -> None:
     """An empty folder for the changes, beside the published site."""
     if staging.exists():
