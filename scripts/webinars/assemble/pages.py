@@ -239,6 +239,32 @@ class PageWriter:
             return render(item)
         return self.memo.get(here, key, lambda: render(item))
 
+    # What a webinar's or topic's page shows of other content folders, declared beside the
+    # code that renders it: a page is taken from the last build only while these folders
+    # (and everything that is not content) are unchanged (see `assemble.tree`).
+    # tests/test_site.py renders every page through a catalogue that records what it reads,
+    # and fails if a page reads a folder not declared here.
+
+    @staticmethod
+    def webinar_shows(catalogue: Catalogue, w: Webinar) -> list[str]:
+        """Its own folder, its topic's, and those of its series (titles, dates, parts,
+        statuses of the other parts)."""
+        return [f"webinars/{w.id}", f"topics/{w.facts.topic}",
+                *(f"webinars/{other.id}" for other in catalogue.series(w.facts.topic))]
+
+    @staticmethod
+    def topic_shows(catalogue: Catalogue, topic: Topic) -> tuple[list[str], list[str]]:
+        """Its own folder, its series', the webinar whose feedback suggested it, and the
+        topics it continues or that continue it; and, apart, the webinars of those topics,
+        which it only counts (their ids are enough)."""
+        related = catalogue.builds_on_chain(topic) + catalogue.continued_by(topic)
+        folders = [f"topics/{topic.id}", *(f"webinars/{w.id}" for w in catalogue.series(topic.id))]
+        if topic.facts.suggested_at:
+            folders.append(f"webinars/{topic.facts.suggested_at}")
+        folders += [f"topics/{other.id}" for other in related]
+        counted = [f"{other.id}/{w.id}" for other in related for w in catalogue.series(other.id)]
+        return folders, counted
+
     def _webinar(self, w: Webinar) -> SourcePage:
         here = urls.webinar(w.id)
         document = w.document(self.lang)

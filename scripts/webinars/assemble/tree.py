@@ -121,26 +121,15 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
 
 def _page_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, item: Webinar | Topic) -> str | None:
     """What a webinar's or topic's page is made from: the content folders it shows something
-    of, and everything that is not content (`fingerprints.rest`).
-
-    A webinar page shows its own folder, its topic's and those of its series (titles, dates,
-    parts, statuses of the other parts). A topic page shows its own folder, its series', the
-    webinar whose feedback suggested it, and the topics it continues or that continue it
-    (with the number of webinars of each, hence their series' names). Which folders those
-    are is worked out from today's content, so a webinar or topic that joins or leaves a
-    series or a progression changes the key.
+    of (:meth:`PageWriter.webinar_shows`, :meth:`PageWriter.topic_shows`, declared beside
+    the code that renders the page), and everything that is not content
+    (`fingerprints.rest`). Which folders those are is worked out from today's content, so
+    a webinar or topic that joins or leaves a series or a progression changes the key.
     """
-    counted: list[str] = []  # webinars only counted on the page: their names are enough
     if isinstance(item, Webinar):
-        folders = [f"webinars/{item.id}", f"topics/{item.facts.topic}"]
-        folders += [f"webinars/{other.id}" for other in catalogue.series(item.facts.topic)]
+        folders, counted = PageWriter.webinar_shows(catalogue, item), []
     else:
-        related = catalogue.builds_on_chain(item) + catalogue.continued_by(item)
-        folders = [f"topics/{item.id}"] + [f"webinars/{w.id}" for w in catalogue.series(item.id)]
-        if item.facts.suggested_at:
-            folders.append(f"webinars/{item.facts.suggested_at}")
-        folders += [f"topics/{topic.id}" for topic in related]
-        counted = [f"{topic.id}/{w.id}" for topic in related for w in catalogue.series(topic.id)]
+        folders, counted = PageWriter.topic_shows(catalogue, item)
     if any(folder not in fingerprints.folders for folder in folders):
         return None
     digest = hashlib.sha256(f"{lang}\0{fingerprints.rest}\0{type(item).__name__}\0".encode())
