@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from .. import urls
 from ..languages import Language
 from ..work import LanguageWork
 
@@ -46,17 +47,16 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
     # give it the BCP 47 code and the direction together.
     context["language"] = Markup(f'{escape(lang)}" dir="{escape(direction)}')
     target = app.builder.get_target_uri(pagename)
-    to_root = "../" * target.count("/")
     # Sphinx's <link rel="prev/next"> follow the table of contents, and a page is not
     # rewritten when its neighbour changes: they would go stale. Series navigation is
     # part of each page's content instead.
     context["prev"] = context["next"] = None
     context["webinars_alternates"] = [
-        {**language, "href": f"{to_root}../{language['code']}/{target}", "current": language["code"] == lang}
+        {**language, "href": urls.other_language(target, language["code"]), "current": language["code"] == lang}
         for language in context.get("webinars_languages", [])
     ]
     context["webinars_nav_links"] = [
-        {"title": item["title"], "href": to_root + app.builder.get_target_uri(item["doc"]) or "./",
+        {"title": item["title"], "href": urls.relative(target, app.builder.get_target_uri(item["doc"])),
          "current": item["doc"] == pagename,
          "lang": item.get("lang") if item.get("lang") not in ("", lang) else None, "dir": item.get("dir")}
         for item in context.get("webinars_nav", [])
