@@ -45,7 +45,7 @@ def test_a_rebuild_in_the_preview_runs_the_notebooks_in_its_warm_kernels_and_equ
     try:
         preview.build()
         preview.get_ready()
-        kernels = preview.pool._kernels  # started for the next build as soon as this one is done
+        kernels = preview.pool.current  # started for the next build as soon as this one is done
         assert kernels is not None
         before = {lang: executed_copies(mini, lang) for lang in ("en", "ar", "zh")}
         folder = mini / "content/webinars" / NEW_SLUG
@@ -53,7 +53,7 @@ def test_a_rebuild_in_the_preview_runs_the_notebooks_in_its_warm_kernels_and_equ
         (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
         report = preview.build()
         assert "build" in report.timings
-        assert preview.pool._kernels is kernels and kernels.usable()
+        assert preview.pool.current is kernels and kernels.usable()
         assert not (mini / "_build/site.new").exists()  # its changes were moved into the site
     finally:
         preview.close()
@@ -72,9 +72,8 @@ def test_a_kernel_that_died_is_replaced_before_the_next_build(mini: Path) -> Non
     try:
         preview.build()
         preview.get_ready()
-        kernels = preview.pool._kernels
-        first = kernels._started.result(timeout=60)[0][0]
-        os.kill(int(first.provisioner.process.pid), signal.SIGKILL)
+        kernels = preview.pool.current
+        os.kill(kernels.process_ids()[0], signal.SIGKILL)
         for _ in range(50):
             if not kernels.usable():
                 break
@@ -84,7 +83,7 @@ def test_a_kernel_that_died_is_replaced_before_the_next_build(mini: Path) -> Non
                         encoding="utf-8")
         before = executed_copies(mini, "en")
         preview.build()
-        assert preview.pool._kernels is not kernels
+        assert preview.pool.current is not kernels
     finally:
         preview.close()
     assert run_again_ahead(mini, "en", before)

@@ -217,6 +217,10 @@ class Kernels:
             if self._started.done():  # it stopped before it could say
                 return
 
+    def process_ids(self, timeout: float = 60) -> list[int]:
+        """The kernels' processes, once they have started."""
+        return [int(manager.provisioner.process.pid) for manager, _client in self._started.result(timeout=timeout)]
+
     def usable(self) -> bool:
         """True while every kernel started (or is still starting) and none has stopped since."""
         if not self._started.done():
@@ -435,6 +439,11 @@ class KernelPool:
             return kept
         self.close()
         self._kernels = Kernels(count, cwd, timeout, log)
+        return self._kernels
+
+    @property
+    def current(self) -> Kernels | None:
+        """The kernels kept for the next build, if any."""
         return self._kernels
 
     def close(self) -> None:
