@@ -16,7 +16,6 @@ import io
 import logging
 import multiprocessing
 import os
-import re
 import sys
 import time
 import traceback
@@ -30,7 +29,7 @@ from ..fingerprints import stat_digest
 from ..problems import InvalidInput
 from ..work import LanguageWork, Memo, write_atomic
 from . import patches
-from .reports import build_problems
+from .reports import build_problems, pages_with_problems, without_colours
 
 if TYPE_CHECKING:
     from ..assemble.tree import SourceTree
@@ -198,7 +197,7 @@ class Languages:
             for worker in [self._start() for _ in range(min(count, len(langs)))]:
                 self._give(worker)
         except BaseException:
-            self.wait()
+            self.__exit__()  # the workers started end; what went wrong here is raised
             raise
 
     def __enter__(self) -> Languages:
@@ -348,7 +347,7 @@ def _language(lang: str, job: _Job, channel) -> None:
         else:
             # Sphinx reports a page's problems only when it reads the page: the next build
             # reads these again, changed or not, so that it reports them again.
-            pages = set(recheck) | _pages_with_problems(result.warnings, src)
+            pages = set(recheck) | pages_with_problems(result.warnings, src)
             write_atomic(here.recheck, "".join(f"{page}\n" for page in sorted(pages)))
     if result.ok:
         problems = fill_late_parts(out, late, written, filled)
@@ -363,21 +362,6 @@ def _language(lang: str, job: _Job, channel) -> None:
     channel.send(LanguageBuild(lang, result.ok, result.warnings, result.seconds, origins, src))
 
 
-_MESSAGE_FILE = re.compile(r"^(?P<file>[^:]+\.(?:md|ipynb))(?::\d+)?: ")
-
-
-def _pages_with_problems(messages: tuple[str, ...], src: Path) -> set[str]:
-    pages = set()
-    for message in messages:
-        match = _MESSAGE_FILE.match(message)
-        try:
-            relative = Path(match.group("file")).resolve().relative_to(src.resolve()) if match else None
-        except ValueError:
-            relative = None
-        pages.add(relative.with_suffix("").as_posix() if relative is not None else "*")
-    return pages
-
-
 def _log_stderr_to(log: Path):
     """Sphinx's progress, kernels and libraries of this worker write to a log, not over the
     user's terminal; Sphinx's warnings are collected apart and reported."""
@@ -386,7 +370,6 @@ def _log_stderr_to(log: Path):
     os.dup2(handle.fileno(), 2)
     sys.stderr = handle
     return handle
-
 
 
 def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrite: bool,
@@ -426,7 +409,7 @@ def _build_one(lang: str, src: str, out: str, doctrees: str, fresh: bool, rewrit
     except Exception as exc:  # a crash inside Sphinx: report it, never a traceback
         warnings.write(f"{src}: ERROR: the build of {lang} stopped: {type(exc).__name__}: {exc}\n")
         ok = False
-    found = tuple(_clean(line) for line in warnings.getvalue().splitlines() if line.strip())
+    found = tuple(without_colours(line) for line in warnings.getvalue().splitlines() if line.strip())
     return LanguageBuild(lang, ok and not found, found, time.perf_counter() - started)
 
 
@@ -464,9 +447,3 @@ def _prune_removed_pages(src: Path, out: Path) -> None:
             if not os.listdir(folder):
                 os.rmdir(folder)
 
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _clean(line: str) -> str:
-    return _ANSI.sub("", line)

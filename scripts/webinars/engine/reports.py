@@ -8,8 +8,31 @@ from pathlib import Path
 
 from ..problems import Problem
 
-# "/path/to/src/webinars/x/index.md:12: WARNING: message" as Sphinx writes it
+# "/path/to/src/webinars/x/index.md:12: WARNING: message" as Sphinx writes it, and the
+# file (a page or a notebook) any message begins with
+_MESSAGE_FILE = re.compile(r"^(?P<file>[^:]+\.(?:md|ipynb))(?::\d+)?: ")
 _SPHINX_MESSAGE = re.compile(r"^(?P<file>[^:]+\.md)(?::(?P<line>\d+))?: (?:\w+: )?(?P<level>WARNING|ERROR|CRITICAL): (?P<text>.*)$")
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # a terminal colour
+
+
+def without_colours(line: str) -> str:
+    return _ANSI.sub("", line)
+
+
+def pages_with_problems(messages: tuple[str, ...], src: Path) -> set[str]:
+    """The pages (docnames in the source tree `src`) that `messages` are about; "*" for a
+    message about no page in particular."""
+    pages = set()
+    for message in messages:
+        match = _MESSAGE_FILE.match(message)
+        try:
+            relative = Path(match.group("file")).resolve().relative_to(src.resolve()) if match else None
+        except ValueError:
+            relative = None
+        pages.add(relative.with_suffix("").as_posix() if relative is not None else "*")
+    return pages
 
 
 def build_problems(failed, root: Path | None = None) -> list[Problem]:
@@ -34,12 +57,11 @@ def build_problems(failed, root: Path | None = None) -> list[Problem]:
 
 _NOTEBOOK_REPORT = re.compile(r"Notebook exception traceback saved in: (\S+)")
 _NOTEBOOK_FAILED = "Executing notebook failed"
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _notebook_failure(path: str, report: Path, root: Path | None) -> tuple[str, int | None, str]:
     """Which cell of a notebook failed, where it is in the notebook's file, and the error."""
-    text = _ANSI.sub("", report.read_text(encoding="utf-8", errors="replace")) if report.is_file() else ""
+    text = without_colours(report.read_text(encoding="utf-8", errors="replace")) if report.is_file() else ""
     cell = re.search(r"executing the following cell:\n-+\n(.*?)\n-+\n", text, flags=re.DOTALL)
     errors = [line for line in text.splitlines() if re.match(r"^[A-Za-z_.]*(Error|Exception)\b.*:", line)]
     error = errors[-1].strip() if errors else "the cell raised an error"
