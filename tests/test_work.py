@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import operator
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
-from webinars.work import LanguageWork, Memo, Work, read_pickle, write_atomic, write_pickle
+from webinars.work import LanguageWork, Latest, Memo, Work, read_pickle, write_atomic, write_pickle
 
 
 def test_an_atomic_write_leaves_the_old_file_when_it_fails(tmp_path: Path, monkeypatch) -> None:
@@ -86,3 +88,27 @@ def test_every_file_of_the_work_folder_is_inside_it(tmp_path: Path) -> None:
     assert len(set(files)) == len(files)
     assert all(path.is_relative_to(work.root) for path in files)
     assert LanguageWork.of_doctrees(language.doctrees) == language
+
+
+def test_latest_reuses_the_value_of_the_last_key_only_and_is_not_pickled():
+    made = []
+
+    def make(value):
+        return lambda: made.append(value) or value
+
+    latest = Latest()
+    assert latest.get("a", make(1)) == 1 and latest.get("a", make(2)) == 1
+    assert latest.get("b", make(3)) == 3 and latest.get("a", make(4)) == 4
+    assert made == [1, 3, 4]
+
+    def fails():
+        raise RuntimeError("no value")
+
+    with pytest.raises(RuntimeError):
+        latest.get("c", fails)
+    assert latest.get("a", make(5)) == 5  # a failed make keeps nothing, not even the old value
+
+    same_object = Latest(same=operator.is_)
+    first, equal = [1], [1]
+    assert same_object.get(first, make("x")) == "x" and same_object.get(equal, make("y")) == "y"
+    assert pickle.loads(pickle.dumps(latest)).last is None

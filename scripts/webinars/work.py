@@ -16,10 +16,16 @@ and the build makes it again. Every file is written whole or not at all
       timings.json          seconds per stage of the last build
       kernels.log           what the notebooks' kernels wrote
       <lang>/               one language (see :class:`LanguageWork`)
+
+A process also keeps values in memory while it runs (:class:`Latest`): the last
+content a notebooks' kernel read and the tables made from it. Templates compiled
+by Jinja are kept by `webinars.assemble.pages` (Jinja's own bytecode-cache
+interface) and inherited by each language's process.
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import pickle
 from collections.abc import Callable
@@ -27,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
 
+K = TypeVar("K")
 V = TypeVar("V")
 
 
@@ -214,3 +221,24 @@ class Memo(Generic[V]):
         """Remove the kept file: until :meth:`save`, the next run reuses nothing."""
         if self.path is not None:
             self.path.unlink(missing_ok=True)
+
+
+class Latest(Generic[K, V]):
+    """:class:`Memo`'s counterpart in memory: the value made for the last key asked for,
+    reused while the same key is asked for again in this process.
+
+    Keys are compared with `same` (``==`` unless given, e.g. ``operator.is_`` for a key
+    that is an object too large to compare)."""
+
+    def __init__(self, same: Callable[[K, K], bool] = operator.eq) -> None:
+        self.same = same
+        self.last: tuple[K, V] | None = None
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        if self.last is None or not self.same(self.last[0], key):
+            self.last = None  # a failed `make` keeps nothing
+            self.last = (key, make())
+        return self.last[1]
+
+    def __getstate__(self) -> dict:
+        return {"same": self.same, "last": None}  # kept in this process only, never pickled

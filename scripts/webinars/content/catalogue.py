@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..work import Latest
 from .models import Topic, Webinar
 
 
@@ -14,6 +15,7 @@ from .models import Topic, Webinar
 class Catalogue:
     webinars: dict[str, Webinar] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
+    _series: Latest = field(default_factory=Latest, init=False, repr=False, compare=False)
 
     # ---- series --------------------------------------------------------------
 
@@ -26,16 +28,14 @@ class Catalogue:
 
         Computed again when webinars were added or removed since (the loader only adds them);
         checking which webinars are present would cost as much as computing the series."""
-        state = (id(self.webinars), len(self.webinars))
-        cached = self.__dict__.get("_series_cache")
-        if cached is None or cached[0] != state:
-            index: dict[str, list[Webinar]] = {}
+        def index() -> dict[str, tuple[Webinar, ...]]:
+            members: dict[str, list[Webinar]] = {}
             for webinar in self.webinars.values():
-                index.setdefault(webinar.facts.topic, []).append(webinar)
-            cached = (state, {topic: tuple(sorted(members, key=lambda w: (w.facts.part or 10**6, w.facts.date, w.id)))
-                              for topic, members in index.items()})
-            self.__dict__["_series_cache"] = cached
-        return cached[1]
+                members.setdefault(webinar.facts.topic, []).append(webinar)
+            return {topic: tuple(sorted(series, key=lambda w: (w.facts.part or 10**6, w.facts.date, w.id)))
+                    for topic, series in members.items()}
+
+        return self._series.get((id(self.webinars), len(self.webinars)), index)
 
     def part_of(self, webinar: Webinar) -> int:
         """Position in its series, counting only webinars not cancelled."""

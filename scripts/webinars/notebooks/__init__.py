@@ -7,6 +7,7 @@ the language and a fingerprint of everything the notebook reads.
 
 from __future__ import annotations
 
+import operator
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ..assemble.pages import PageWriter
 from ..config import Config, load_config
 from ..content.catalogue import Catalogue
 from ..content.loader import load_content, load_pages
-from ..work import Work
+from ..work import Latest, Work
 
 
 @dataclass
@@ -92,28 +93,27 @@ def _topic_list(catalogue: Catalogue) -> pd.DataFrame:
 # The content a build saved, as last read by this process: a kernel runs the notebooks of
 # every language of a build one after another, and they all read the same content.
 # What they are given is shared between them, and read only.
-_LAST_SAVED: list = [None, None]
+_SAVED: Latest[tuple, tuple[Catalogue, dict]] = Latest()
 
 
 def _saved(snapshot: Path) -> tuple[Catalogue, dict]:
     state = snapshot.stat()
-    identity = (str(snapshot), state.st_mtime_ns, state.st_size, state.st_ino)
-    if _LAST_SAVED[0] != identity:
+
+    def read() -> tuple[Catalogue, dict]:
         with snapshot.open("rb") as handle:
-            _LAST_SAVED[:] = [identity, pickle.load(handle)]
-    return _LAST_SAVED[1]
+            return pickle.load(handle)
+
+    return _SAVED.get((str(snapshot), state.st_mtime_ns, state.st_size, state.st_ino), read)
 
 
 # Tables that do not depend on the language, made from the content last given to a
 # notebook: a kernel runs every language's notebooks one after another on the same
 # content (see `_saved`), and made them six times, 27 ms each at 300 webinars.
-_TABLES: dict = {"content": None, "made": {}}
+_TABLES: Latest[Catalogue, dict[str, pd.DataFrame]] = Latest(same=operator.is_)
 
 
 def _table(catalogue: Catalogue, name: str, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-    if _TABLES["content"] is not catalogue:
-        _TABLES.update(content=catalogue, made={})
-    made = _TABLES["made"]
+    made = _TABLES.get(catalogue, dict)
     if name not in made:
         made[name] = make()
     return made[name]
