@@ -134,10 +134,10 @@ def test_a_site_given_by_a_relative_path_has_its_notebooks_run_ahead_too(mini: P
 
 def test_notebooks_run_by_myst_nb_itself_give_the_same_pages(built_mini: Path, mini: Path, monkeypatch) -> None:
     """Running ahead is only a shortcut: without it (myst-nb executes), the pages are the same."""
-    from webinars import pipeline
+    from webinars import run_ahead
     from webinars.engine.kernels import NotebookRun
 
-    monkeypatch.setattr(pipeline, "_start_notebooks",
+    monkeypatch.setattr(run_ahead, "start",
                         lambda *args: NotebookRun(None, [], "not run ahead", [], own=False))
     build_site(mini)
     for lang in ("en", "ar", "zh"):
@@ -223,11 +223,11 @@ def test_a_failing_cell_fails_the_build_naming_the_notebook_and_cell(mini: Path)
 def test_the_kernels_say_when_each_languages_notebooks_have_run(mini: Path) -> None:
     """Each language's results are stored as soon as its notebooks have run, while the
     others' run: the kernels say when, one language after another in the order given."""
-    from webinars import pipeline
+    from webinars import run_ahead
     from webinars.fingerprints import fingerprint
 
     config = load_config(mini)
-    run = pipeline._start_notebooks(config, fingerprint(config), ["zh", "en", "ar"], 1, None)
+    run = run_ahead.start(config, fingerprint(config), ["zh", "en", "ar"], 1, None)
     kernels, jobs = run.kernels, run.jobs
     assert [job.lang for job in jobs] == ["zh", "zh", "en", "en", "ar", "ar"]
     done: list[tuple[str, int]] = []

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from webinars.pipeline import build_site
 from webinars.problems import InvalidInput
-from webinars.work import LanguageWork, Memo
+from webinars.work import LanguageWork
 
 pytestmark = pytest.mark.build
 
@@ -332,46 +332,88 @@ def test_late_parts_are_filled_in_where_they_changed_or_the_page_was_written(tmp
 
 
 def test_rebuild_after_editing_a_topic_or_another_part_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:
-    """A page kept from the last build must not survive a change to what it shows of other
+    """Every shortcut a rebuild takes must give the site a clean build gives, after each of
+    these edits, and the edit must show where it should.
+
+    A page kept from the last build must not survive a change to what it shows of other
     folders, though its own folder did not change: a webinar page shows its topic and the
     other parts of its series; a topic page shows the topics it continues or that continue
-    it, with the number of webinars of each."""
+    it, with the number of webinars of each; a year's list shows its webinars (the other
+    years' lists are kept). A kept source page that is gone from the work folder is written
+    again. Sphinx's static files are kept unless the theme or a setting they depend on
+    changed."""
     import shutil
 
     build_site(mini)
     content = mini / "content"
-    advanced = "webinars/2027-03-02-tto-advanced-2/index.md"
+
+    def replace(file: str, old: str, new: str):
+        def edit() -> None:
+            path = mini / file
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        return edit
+
+    def add_advanced_part() -> None:
+        path = content / "webinars/2027-03-02-tto-advanced-2/index.md"
+        path.parent.mkdir(parents=True)
+        path.write_text((content / "webinars/2027-01-12-tto-advanced/index.md").read_text(encoding="utf-8")
+                        .replace("title: Valuing technologies", "title: Negotiating licences")
+                        .replace("2027-01-12", "2027-03-02"), encoding="utf-8")
+
+    def lose_a_kept_source_page() -> None:
+        (LanguageWork(mini / "_build/work/zh").src / f"webinars/{SLUG}/index.md").unlink()
+        replace("content/webinars/2027-01-12-tto-advanced/index.md", "\n## ", "\nMore.\n\n## ")()
+
+    def own_theme() -> None:
+        static = mini / "static"
+        shutil.copytree(Path(__file__).parent.parent / "book" / "_static", static)
+        config = mini / "_config.yml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text("\n".join(line for line in text.splitlines() if "static_dir" not in line)
+                          .replace("webinars:\n", "webinars:\n  static_dir: static\n") + "\n", encoding="utf-8")
+        (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed */\n")
+
     edits = [
-        ("topics/tech-transfer/index.md", "title: Technology transfer", "title: Transfer of technology",
-         f"webinars/{SLUG}"),
-        ("webinars/2024-03-05-tto-policies/index.md", "title: IP policies for universities",
-         "title: University IP policies", f"webinars/{SLUG}"),
+        ("a topic's title", replace("content/topics/tech-transfer/index.md", "title: Technology transfer",
+                                    "title: Transfer of technology"), f"webinars/{SLUG}/index.html"),
+        ("another part's title", replace("content/webinars/2024-03-05-tto-policies/index.md",
+                                         "title: IP policies for universities", "title: University IP policies"),
+         f"webinars/{SLUG}/index.html"),
         # green-ip now continues tech-transfer-advanced, whose page lists it
-        ("topics/green-ip/index.md", "status: proposed", "status: proposed\nbuilds_on: tech-transfer-advanced",
-         "topics/tech-transfer-advanced"),
-        # a second webinar of tech-transfer-advanced: the topics around it count two
-        (advanced, None, (content / "webinars/2027-01-12-tto-advanced/index.md").read_text(encoding="utf-8")
-         .replace("title: Valuing technologies", "title: Negotiating licences")
-         .replace("2027-01-12", "2027-03-02"), "topics/tech-transfer"),
+        ("a topic continued", replace("content/topics/green-ip/index.md", "status: proposed",
+                                      "status: proposed\nbuilds_on: tech-transfer-advanced"),
+         "topics/tech-transfer-advanced/index.html"),
+        # a second webinar of tech-transfer-advanced: the topics around it count two, and 2027's list changes
+        ("a part added", add_advanced_part, "topics/tech-transfer/index.html"),
+        ("a kept source page lost", lose_a_kept_source_page, "webinars/2027-01-12-tto-advanced/index.html"),
+        ("the theme's stylesheet", own_theme, "_static/webinars.css"),
+        ("a theme setting", replace("_config.yml", "show_prev_next: false", "show_prev_next: true"),
+         "index.html"),
     ]
-    for step, (file, old, new, shown_on) in enumerate(edits):
-        path = content / file
-        if old is None:
-            path.parent.mkdir(parents=True)
-            path.write_text(new, encoding="utf-8")
-        else:
-            path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-        before = (mini / f"_build/site/zh/{shown_on}/index.html").read_text(encoding="utf-8")
+    for step, (what, edit, shown_on) in enumerate(edits):
+        before = (mini / "_build/site/zh" / shown_on).read_text(encoding="utf-8")
+        edit()
         build_site(mini)
         clean = tmp_path / f"clean-{step}"
         shutil.copytree(mini, clean, ignore=shutil.ignore_patterns("_build"))
         build_site(clean)
         rebuilt, fresh = site_files(mini), site_files(clean)
-        assert rebuilt.keys() == fresh.keys(), file
+        assert rebuilt.keys() == fresh.keys(), what
         differing = [name for name in rebuilt if rebuilt[name] != fresh[name]]
-        assert not differing, (file, differing)
-        after = (mini / f"_build/site/zh/{shown_on}/index.html").read_text(encoding="utf-8")
-        assert after != before, (file, shown_on)  # the edit shows there
+        assert not differing, (what, differing)
+        after = (mini / "_build/site/zh" / shown_on).read_text(encoding="utf-8")
+        assert after != before, (what, shown_on)  # the edit shows there
+    # What a build stopped before publishing left beside the site goes with the next build.
+    leftover = mini / "_build/site.new"
+    (leftover / "en").mkdir(parents=True)
+    (leftover / "en/marker").write_text("")
+    replace("static/webinars.css", "/* changed */", "/* changed again */")()
+    build_site(mini)
+    assert "/* changed again */" in (mini / "_build/site/ar/_static/webinars.css").read_text()
+    assert not (mini / "_build/site/en/marker").exists()
+    # Beside the site: its releases, and the one before the last two, removed by the next build.
+    beside = sorted(path.name for path in (mini / "_build").iterdir() if path.name.startswith("site"))
+    assert [name for name in beside if not name.startswith("site.removing-release-")] == ["site", "site.releases"]
 
 
 def _untranslated(doc: BeautifulSoup, lang: str) -> set[str]:
@@ -400,38 +442,6 @@ def _untranslated(doc: BeautifulSoup, lang: str) -> set[str]:
 def test_the_interface_has_no_untranslated_words(built_mini: Path, lang: str) -> None:
     for url in (f"{lang}/webinars/{SLUG}", f"{lang}/topics/tech-transfer", f"{lang}/topic-list", lang):
         assert not _untranslated(page(built_mini, url), lang), url
-
-
-def test_a_language_whose_sources_did_not_change_is_not_built_again(mini: Path) -> None:
-    first = build_site(mini)
-    assert all(first.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
-    again = build_site(mini)
-    assert all(again.timings[f"build {lang}"] == 0 for lang in ("en", "ar", "zh"))
-    # A theme or template change is a change: every language is built again.
-    static = mini / "static"
-    import shutil
-
-    shutil.copytree(Path(__file__).parent.parent / "book" / "_static", static)
-    config = mini / "_config.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text("\n".join(line for line in text.splitlines() if "static_dir" not in line)
-                      .replace("webinars:\n", "webinars:\n  static_dir: static\n") + "\n", encoding="utf-8")
-    (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed */\n")
-    third = build_site(mini)
-    assert all(third.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
-    assert "/* changed */" in (mini / "_build/site/ar/_static/webinars.css").read_text()
-    # What a build stopped before publishing left beside the site goes with the next build.
-    leftover = mini / "_build/site.new"
-    (leftover / "en").mkdir(parents=True)
-    (leftover / "en/marker").write_text("")
-    (static / "webinars.css").write_text((static / "webinars.css").read_text() + "\n/* changed again */\n")
-    fourth = build_site(mini)
-    assert all(fourth.timings[f"build {lang}"] > 0 for lang in ("en", "ar", "zh"))
-    assert "/* changed again */" in (mini / "_build/site/zh/_static/webinars.css").read_text()
-    assert not (mini / "_build/site/en/marker").exists()
-    # Beside the site: its releases, and the one before the last two, removed by the next build.
-    beside = sorted(path.name for path in (mini / "_build").iterdir() if path.name.startswith("site"))
-    assert [name for name in beside if not name.startswith("site.removing-release-")] == ["site", "site.releases"]
 
 
 def test_a_build_with_nothing_changed_stops_early_and_says_so(built_mini: Path, capsys) -> None:
@@ -499,56 +509,6 @@ def test_search_finds_a_webinar_on_its_own_page_not_on_the_lists(built_mini: Pat
     assert "series/index" in pages_with(index, "seri")  # "All series"
 
 
-def test_static_files_are_copied_again_only_when_what_they_depend_on_changed(mini: Path) -> None:
-    """Sphinx's static files are kept from the last build unless the configuration changed."""
-    build_site(mini)
-    static = mini / "_build/work/en/html/_static/basic.css"
-    first = static.stat().st_mtime_ns
-    add_new_webinar(mini)
-    build_site(mini)
-    assert static.stat().st_mtime_ns == first
-    config = mini / "_config.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("show_prev_next: false",
-                                                                  "show_prev_next: false\n      show_toc_level: 2"),
-                      encoding="utf-8")
-    build_site(mini)
-    assert static.stat().st_mtime_ns != first
-
-
-def test_the_source_tree_is_written_again_where_a_kept_page_is_missing(mini: Path) -> None:
-    """A page kept from the last build is not read again (the build left it as it is), but
-    it is written again if it is gone."""
-    build_site(mini)
-    src = LanguageWork(mini / "_build/work/ar").src
-    page = src / f"webinars/{SLUG}/index.md"
-    text = page.read_text(encoding="utf-8")
-    page.unlink()
-    (mini / "content/webinars/2027-01-12-tto-advanced/index.md").write_text(
-        (mini / "content/webinars/2027-01-12-tto-advanced/index.md").read_text(encoding="utf-8") + "\nMore.\n",
-        encoding="utf-8")
-    build_site(mini)
-    assert page.read_text(encoding="utf-8") == text
-    assert LanguageWork(src.parent).kept_pages.is_file()
-
-
-def test_a_years_list_is_taken_from_the_last_build_unless_one_of_its_webinars_changed(mini: Path) -> None:
-    """The webinar list renders only the years whose webinars changed: the others are taken
-    as the last build rendered them (marked here, to see which were)."""
-    build_site(mini)
-    memo = Memo(LanguageWork(mini / "_build/work/en").kept_pages)
-    years = {name: entry for name, entry in memo.kept.items() if name.startswith("webinars/#year-")}
-    assert sorted(years) == ["webinars/#year-2024", "webinars/#year-2027"]
-    for name, (key, html) in years.items():
-        memo.now[name] = (key, html.replace('class="wb-list"', f'class="wb-list" data-kept="{name}"'))
-    memo.save(keep_unused=True)
-    advanced = mini / "content/webinars/2027-01-12-tto-advanced/index.md"
-    advanced.write_text(advanced.read_text(encoding="utf-8").replace("title: ", "title: Now ", 1), encoding="utf-8")
-    build_site(mini)
-    lists = page(mini, "en/webinars").select("ul.wb-list")
-    assert [ul.get("data-kept") for ul in lists] == [None, "webinars/#year-2024"]  # newest year first
-    assert "Now " in lists[0].get_text()
-
-
 def test_languages_built_one_after_another_by_one_process_each_have_their_own_words(mini: Path) -> None:
     """One process builds every language in turn here (one core): Sphinx would show each
     language after the first in the words of the languages built before it."""
@@ -561,16 +521,16 @@ def test_languages_built_one_after_another_by_one_process_each_have_their_own_wo
 def test_a_language_whose_process_dies_is_reported_and_the_next_ones_are_still_built(mini: Path, monkeypatch) -> None:
     import os
 
-    from webinars.engine import jupyterbook
+    from webinars.assemble.tree import Sources
 
-    build = jupyterbook._language
+    write = Sources.write
 
-    def dies_on_arabic(lang: str, *args) -> None:
+    def dies_on_arabic(sources: Sources, lang: str):  # runs in the language's own process
         if lang == "ar":
             os._exit(3)
-        build(lang, *args)
+        return write(sources, lang)
 
-    monkeypatch.setattr(jupyterbook, "_language", dies_on_arabic)
+    monkeypatch.setattr(Sources, "write", dies_on_arabic)
     with pytest.raises(InvalidInput) as failure:
         build_site(mini, jobs=1)  # one process for en, ar and zh in turn: zh gets a new one
     messages = [str(problem) for problem in failure.value.problems]

@@ -11,9 +11,7 @@ staged while the languages build.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
-import os
 import secrets
 import time
 from contextlib import contextmanager
@@ -21,16 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .assemble.notebooks import notebook_page
+from . import run_ahead
 from .assemble.tree import Sources, warm_up as warm_up_sources
 from .config import Config, load_config
 from .content.catalogue import Catalogue
 from .content.load import Content, load
-from .content.notebooks import load_notebooks
 from .fingerprints import Fingerprints, fingerprint
-from .messages import messages_for
 from .problems import InvalidInput, Problem
-from .work import Work, write_atomic, write_pickle
+from .work import Work, write_atomic
 
 if TYPE_CHECKING:
     from .engine.kernels import KernelPool, NotebookRun
@@ -62,9 +58,9 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
             return clock.report(config, load(config, inputs))  # checked again: its warnings are worth repeating
         fragment_key, fresh = _start(config.work, fresh)
         order = _slowest_first(config)
-        with _start_notebooks(config, inputs, order, jobs, kernels) as notebooks:
+        with run_ahead.start(config, inputs, order, jobs, kernels) as notebooks:
             content = clock.lap("load", load(config, inputs))
-            _run_notebooks(notebooks, config, content, inputs)
+            run_ahead.run(notebooks, config, content, inputs)
             with Staging(config) as staging:
                 sources = Sources(config, content, inputs, fragment_key, fresh)
                 with start_languages([language.code for language in config.languages], sources, inputs.shared,
@@ -74,7 +70,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                     made = None if notebooks.runs else downloads(content.catalogue)
                     built = clock.lap("build", languages.wait(), since="load")
                 notebooks.finish()
-                staging.add_shared_files(made or _made_by_kernel(config, inputs) or downloads(content.catalogue))
+                staging.add_shared_files(made or run_ahead.made_downloads(config, inputs) or downloads(content.catalogue))
                 staging.publish()
         _record(config.work, inputs, notebooks, built, clock)
     return clock.report(config, content)
@@ -172,24 +168,6 @@ def _has_chinese(config: Config) -> bool:
     return any(language.code.startswith("zh") for language in config.languages)
 
 
-def _run_notebooks(notebooks: NotebookRun, config: Config, content: Content, inputs: Fingerprints) -> None:
-    """Save what the notebooks read (they need not load the content again) and run them;
-    then their kernel makes the site's downloads, for this content."""
-    work = config.work
-    for old in work.old_snapshots():
-        old.unlink()
-    write_pickle(work.snapshot(inputs.key), (content.catalogue, content.pages))
-    work.downloads.unlink(missing_ok=True)
-    notebooks.run(after=("from webinars.notebooks import save_downloads\n"
-                         f"save_downloads({str(config.root)!r}, {inputs.key!r}, {str(work.downloads)!r})"))
-
-
-def _made_by_kernel(config: Config, inputs: Fingerprints) -> dict[str, str] | None:
-    from .finish.site import made_downloads
-
-    return made_downloads(config.work.downloads, inputs.key)
-
-
 def _record(work: Work, inputs: Fingerprints, notebooks: NotebookRun, built: list, clock: _Clock) -> None:
     """What the next build compares with: the stamps of this good build, and its timings."""
     write_atomic(work.site_stamp, inputs.site)
@@ -200,83 +178,14 @@ def _record(work: Work, inputs: Fingerprints, notebooks: NotebookRun, built: lis
     write_atomic(work.timings, json.dumps(clock.timings, indent=1))
 
 
-def _myst_extensions(config: Config) -> list[str]:
-    return list((config.book.get("parse") or {}).get("myst_enable_extensions") or ())
-
-
-def _start_notebooks(config: Config, inputs: Fingerprints, order: list[str], jobs: int | None,
-                     pool: KernelPool | None) -> NotebookRun:
-    """Start kernels for the notebooks, unless their executed copies are those of exactly
-    these notebooks already (as recorded after the last good build), or the project's
-    ``execute_notebooks`` is ``off`` (then myst-nb shows them as they are).
-
-    They start now, while the content loads; they run once the content is saved for
-    them (:func:`_run_notebooks`), the languages' in `order`.
-    """
-    from .engine.kernels import Kernels, NotebookJob, NotebookRun, executed_path
-    from .problems import Problems
-
-    found = load_notebooks(config.path("notebooks_dir"), Problems(config.root))
-    wanted = []
-    for language in config.languages:
-        messages = messages_for(language, config.path("locales_dir"))
-        for notebook in found:
-            page = notebook_page(notebook, messages, config.root, inputs.key)
-            tree = config.work.language(language.code).src
-            wanted.append(NotebookJob(language.code, tree / page.file, page.text,
-                                      executed_path(tree, tree / page.file).resolve()))
-    # Each notebook's code holds the fingerprint of everything it reads; what runs that code
-    # (the libraries that make its tables and dates, and the kernel) is added here.
-    digest = hashlib.sha256(_notebook_versions().encode())
-    for job in wanted:
-        digest.update(f"{job.path}\0{job.executed}\0{job.text}\0".encode())
-    stamp = digest.hexdigest()
-    marker = config.work.notebooks_stamp
-    off = (config.book.get("execute") or {}).get("execute_notebooks") == "off"
-    if not wanted or off or (marker.is_file() and marker.read_text() == stamp):
-        return NotebookRun(None, [], stamp, _myst_extensions(config), own=False)
-    # Their executed copies are about to be replaced: written again once this build succeeds.
-    marker.unlink(missing_ok=True)
-    wanted.sort(key=lambda job: order.index(job.lang) if job.lang in order else len(order))
-    settings = _kernel_settings(config, len(wanted), jobs)
-    kernels = pool.kernels(*settings) if pool is not None else Kernels(*settings)
-    try:
-        return NotebookRun(kernels, wanted, stamp, _myst_extensions(config), own=pool is None)
-    except BaseException:
-        if pool is None:
-            kernels.close()
-        raise
-
-
-def _notebook_versions() -> str:
-    from importlib.metadata import version
-
-    return ",".join(version(name) for name in
-                    ("pandas", "babel", "jinja2", "markupsafe", "ipykernel", "nbclient", "nbformat", "myst-nb"))
-
-
-def _kernel_settings(config: Config, notebooks: int, jobs: int | None) -> tuple[int, Path, int, Path]:
-    """How many kernels run `notebooks` notebooks, where, their time limit per cell, their log."""
-    timeout = int((config.book.get("execute") or {}).get("timeout", 120))
-    config.path("work_dir").mkdir(parents=True, exist_ok=True)
-    # One kernel per two cores: the languages build on the other cores meanwhile, and on
-    # two cores a second kernel's start (1.2 s of a core: Python, IPython, pandas) cost a
-    # cold rebuild more than it saved (300 webinars: 6.9 s instead of 7.3-7.6 s).
-    count = min(notebooks, max(1, (jobs or os.cpu_count() or 1) // 2))
-    return count, config.root, timeout, config.work.kernels_log
-
-
 def warm_up(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
     """Get ready for the next build of the site at `root` (``webinars preview``, between two
     builds): start the kernels its notebooks will run in, and import what its languages'
     builds need, so that a change waits for neither."""
     from .engine.jupyterbook import preload
-    from .problems import Problems
 
     config = load_config(Path(root).resolve())
-    found = load_notebooks(config.path("notebooks_dir"), Problems(config.root))
-    if found:
-        pool.kernels(*_kernel_settings(config, len(found) * len(config.languages), jobs))
+    run_ahead.warm_up(config, pool, jobs)
     preload(chinese=_has_chinese(config))
     warm_up_sources(config)
 
