@@ -151,6 +151,67 @@ def test_topic_list_filter_by_region_leaves_only_matching_rows(open_page) -> Non
     page.wait_for_function("document.querySelectorAll('table[data-wb-filterable] tbody tr:not([hidden])').length === 4")
 
 
+def _topic_list_numbers(page) -> dict:
+    return page.evaluate("""() => ({
+        sections: Object.fromEntries([...document.querySelectorAll('[data-wb-section]')].map(s =>
+            [s.dataset.wbSection, s.querySelector('[data-wb-section-count]').textContent])),
+        none: [...document.querySelectorAll('[data-wb-none]')].filter(e => !e.hidden).length,
+        years: Object.fromEntries([...document.querySelectorAll('td[data-wb-count][data-year]')].map(c =>
+            [c.dataset.wbCount + ' ' + c.dataset.year, Number(c.textContent)])),
+        regions: Object.fromEntries([...document.querySelectorAll('td[data-wb-count][data-region]')].map(c =>
+            [c.dataset.wbCount + ' ' + c.dataset.region, Number(c.textContent)])),
+        bars: Object.fromEntries([...document.querySelectorAll('.wb-chart-row')].map(r =>
+            [r.querySelector('dt').textContent, Number(r.querySelector('.wb-bar-total').textContent)])),
+    })""")
+
+
+def test_topic_list_chart_totals_are_the_tables_and_follow_the_filters(open_page) -> None:
+    page = open_page("en/topic-list/")
+    numbers = _topic_list_numbers(page)
+    assert numbers["sections"] == {"held": "2", "planned": "1", "proposed": "1"}
+    assert numbers["bars"] == {"2024": 2, "2027": 1}
+    for year, total in numbers["bars"].items():
+        assert numbers["years"][f"held {year}"] + numbers["years"][f"planned {year}"] == total, year
+    page.select_option("#wb-filter-regions", "global")
+    numbers = _topic_list_numbers(page)
+    assert numbers["sections"] == {"held": "0", "planned": "1", "proposed": "0"}
+    assert numbers["none"] == 2  # held and proposals: "nothing matches", not bare headers
+    assert page.locator("[data-wb-section='held'] table").is_hidden()
+    assert numbers["bars"] == {"2024": 0, "2027": 1}
+    assert numbers["years"] == {"held 2024": 0, "planned 2024": 0, "held 2027": 0, "planned 2027": 1}
+    assert numbers["regions"]["planned global"] == 1 and numbers["regions"]["held africa"] == 0
+    page.locator(".wb-reset").click()
+    page.wait_for_function("document.querySelectorAll('[data-wb-none]:not([hidden])').length === 0")
+    assert _topic_list_numbers(page)["bars"] == {"2024": 2, "2027": 1}
+
+
+def test_a_filtered_topic_list_can_be_shared_by_its_address(open_page) -> None:
+    page = open_page("ar/topic-list/")
+    page.select_option("#wb-filter-regions", "africa")
+    page.select_option("#wb-filter-year", "2024")
+    address = page.url
+    assert address.endswith("?regions=africa&year=2024"), address
+    shared = open_page(address.split("/", 3)[3])  # what a colleague opens
+    assert shared.locator("#wb-filter-regions").input_value() == "africa"
+    assert shared.locator("#wb-filter-year").input_value() == "2024"
+    assert shared.locator("table[data-wb-filterable] tbody tr:visible").count() == 2
+    unknown = open_page("en/topic-list/?regions=atlantis")  # a value the list does not offer is ignored
+    assert unknown.locator("#wb-filter-regions").input_value() == ""
+
+
+def test_on_a_phone_each_row_of_the_topic_list_reads_as_a_card(open_page) -> None:
+    page = open_page("en/topic-list/", width=375)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    row = page.locator("[data-wb-section='held'] tbody tr").first
+    cells = row.locator("td")
+    first, second = cells.nth(0).bounding_box(), cells.nth(1).bounding_box()
+    assert second["y"] >= first["y"] + first["height"] - 1, "cells should stack, not sit side by side"
+    label = cells.nth(1).evaluate("e => getComputedStyle(e, '::before').content")
+    assert label == '"Date"', label
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "en-topic-list-375.png"), full_page=True)
+
+
 def test_topic_list_filters_work_with_the_keyboard(open_page) -> None:
     page = open_page("en/topic-list/")
     page.locator("#wb-filter-year").focus()

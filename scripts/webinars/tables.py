@@ -106,14 +106,6 @@ def counts_by_region(frame: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
     return table[table.sum(axis=1) > 0]
 
 
-def per_year_by_region(frame: pd.DataFrame, regions: list[str]) -> pd.DataFrame:
-    """Webinars held and planned per year and region: the chart's data."""
-    webinars = frame[frame["section"].isin(["held", "planned"])].explode("regions")
-    table = pd.crosstab(webinars["year"], webinars["regions"])
-    present = [r for r in regions if r in table.columns]
-    return table.reindex(columns=present, fill_value=0).sort_index()
-
-
 def series_frame(catalogue: Catalogue) -> pd.DataFrame:
     """Every series: its webinars in order, with part, status and date."""
     rows = []

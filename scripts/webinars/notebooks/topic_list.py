@@ -77,12 +77,13 @@ def counts(site: NotebookSite) -> HTML:
 
 
 def chart(site: NotebookSite) -> HTML:
-    frame, regions = site.topic_list, site.config.settings.regions
-    table = site.table(f"per year by region {regions}", lambda: tables.per_year_by_region(frame, regions))
-    years = [(year, {r: int(n) for r, n in row.items()}, int(row.sum())) for year, row in table.iterrows()]
-    scale = max((total for _, _, total in years), default=1)
-    return HTML(site.writer.render("topic_chart.html", HERE, regions=list(table.columns), years=years,
-                                   scale=scale))
+    """The table "Webinars per year" drawn as bars: each year's total is that table's."""
+    frame, m = site.topic_list, site.messages
+    table = site.table("counts by year", lambda: tables.counts_by_year(frame))
+    years = [(year, {"held": int(row["held"]), "planned": int(row["planned"])}) for year, row in table.iterrows()]
+    scale = max((sum(counts.values()) for _, counts in years), default=1)
+    statuses = [("held", m.gettext("Held")), ("planned", m.gettext("Planned"))]
+    return HTML(site.writer.render("topic_chart.html", HERE, statuses=statuses, years=years, scale=scale))
 
 
 def downloads(site: NotebookSite) -> HTML:
