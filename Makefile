@@ -6,7 +6,7 @@ READY  := $(VENV)/.ready
 # apt-get as root, else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site check preview test quick messages system-packages clean
+.PHONY: site check preview test quick audit messages system-packages clean
 
 site: $(READY)  ## build the site into _build/site
 	$(BIN)/webinars build
@@ -23,6 +23,9 @@ test: $(READY) system-packages  ## the whole test suite, browser tests included
 
 quick: $(READY)  ## the fast tests: no site build, no browser (under a minute)
 	$(BIN)/python -m pytest -q -m "not build and not browser"
+
+audit: $(READY) system-packages  ## axe on every template x 6 languages x light and dark x desktop and phone (about 10 minutes)
+	$(BIN)/python -m pytest -q -m audit
 
 $(READY): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
