@@ -35,6 +35,7 @@ TEMPLATES = {
 FALLBACK_IN_ENGLISH = "en/webinars/2025-03-18-mujeres-emprendedoras/"
 SCHEMES = ["light", "dark"]
 WIDTHS = [1280, 375]
+SHOTS = Path(__file__).parent.parent / "_build" / "screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
@@ -102,4 +103,58 @@ def test_every_template_passes_axe_in_both_colour_schemes(served_sample, context
 def test_every_template_in_every_language_scheme_and_width_passes_axe(served_sample, contexts, template, lang,
                                                                      scheme, width) -> None:
     problems = _violations(contexts(scheme, width), f"{served_sample}/{_url(template, lang)}")
+    assert not problems, problems
+
+
+# Where the site writes facts (names, affiliations, organisers, proposers, titles of other
+# pages, file types) into its own text; the authors' prose is theirs.
+FACTS = ".wb-facts, .wb-list, .wb-slides, .wb-series, .wb-recordings, table[data-wb-filterable], .wb-counts, .wb-chart"
+# For each text of the other script inside FACTS: the nearest element that isolates it
+# from the text around it (a <bdi>, or an element with `dir`), and that element's direction.
+_ISOLATION = """([selector, script, direction]) => {
+    const other = new RegExp(script, 'u');
+    const isolates = e => ['isolate', 'isolate-override', 'plaintext'].includes(getComputedStyle(e).unicodeBidi);
+    const bad = [];
+    for (const container of document.querySelectorAll(selector)) {
+        const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!other.test(node.textContent)) continue;
+            let element = node.parentElement;
+            while (element !== container && !isolates(element)) element = element.parentElement;
+            if (element === container || getComputedStyle(element).direction !== direction) {
+                bad.push(node.textContent.trim().slice(0, 80));
+            }
+        }
+    }
+    return bad;
+}"""
+
+
+def _pages(site: Path, lang: str) -> list[str]:
+    found = [f"{lang}/", f"{lang}/webinars/", f"{lang}/topic-list/", f"{lang}/series/"]
+    for kind in ("webinars", "topics"):
+        found += sorted(f"{lang}/{kind}/{page.parent.name}/" for page in (site / lang / kind).glob("*/index.html"))
+    return found
+
+
+@pytest.mark.parametrize("lang, script, direction", [("ar", "[A-Za-z]", "ltr"), ("en", "[\\u0600-\\u06ff]", "rtl")])
+def test_text_of_the_other_direction_is_isolated_in_every_fact(browser, served_sample, built_sample, lang, script,
+                                                               direction) -> None:
+    """A Latin name in Arabic keeps its comma on the right side, and a list of Latin names its
+    order; an Arabic name in English the same: each sits in an isolating element of its own
+    direction, not in the page's text."""
+    page = browser.new_page()
+    problems = {}
+    try:
+        for url in _pages(built_sample / "_build/site", lang):
+            page.goto(f"{served_sample}/{url}")
+            found = page.evaluate(_ISOLATION, [FACTS, script, direction])
+            if found:
+                problems[url] = found
+        if lang == "ar":
+            page.goto(f"{served_sample}/ar/webinars/2025-04-29-green-technology-transfer/")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.locator(".wb-facts").screenshot(path=str(SHOTS / "ar-webinar-facts.png"))
+    finally:
+        page.close()
     assert not problems, problems

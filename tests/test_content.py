@@ -70,6 +70,45 @@ def test_invalid_webinar_field_is_reported_with_line_and_fix(mini: Path, old: st
     assert all(line.startswith("content/webinars/2024-01-10-tto-basics/") for line in found), found
 
 
+@pytest.mark.parametrize("old, new, expected", [
+    ("proposed_by: [Kenya, Chile]", "proposed_by: [KE, XX]",
+     "index.md:6: proposed_by: XX is not the ISO 3166-1 alpha-2 code of a country"),
+    ("proposed_by: [Kenya, Chile]", "proposed_by: grulax",
+     "index.md:6: proposed_by: grulax is not a regional group: use one of african-group,"),
+    ("proposed_by: [Kenya, Chile]", "proposed_by: [african-grup]",
+     "index.md:6: proposed_by: african-grup is not a regional group"),
+])
+def test_a_proposer_written_as_a_code_must_be_a_known_one(mini: Path, old: str, new: str, expected: str) -> None:
+    replace(mini, "content/topics/green-ip/index.md", old, new)
+    found = errors_of(mini)
+    assert any(expected in line for line in found), found
+
+
+def test_proposers_and_units_are_named_in_the_readers_language_and_anything_else_as_written(mini: Path) -> None:
+    """Codes, group ids and known names are translated; free text (even markup) is shown as
+    written, isolated and escaped."""
+    from webinars.assemble.pages import PageWriter
+    from webinars.config import load_config
+    from webinars.messages import heading_names, messages_for
+
+    replace(mini, "content/topics/green-ip/index.md", "proposed_by: [Kenya, Chile]",
+            "proposed_by: [KE, grulac, \"<b>Ministry</b> & Co\"]")
+    config, catalogue, pages, _ = check(mini)
+    config.settings.units = {"dacd": {"en": "Development Agenda Coordination Division", "ar": "شعبة تنسيق أجندة التنمية"}}
+    ar = PageWriter(catalogue, config, messages_for(config.language("ar"), config.path("locales_dir")),
+                    heading_names(config.languages, config.path("locales_dir")), pages)
+    assert ar.proposer("KE", "en") == "<bdi>كينيا</bdi>"
+    assert ar.proposer("grulac", "en") == "<bdi>مجموعة بلدان أمريكا اللاتينية والكاريبي</bdi>"
+    assert ar.proposer("African Group", "en") == "<bdi>المجموعة الأفريقية</bdi>"
+    assert ar.proposer("Brésil", "fr") == "<bdi>البرازيل</bdi>"
+    assert ar.proposer("<b>Ministry</b> & Co", "en") == \
+        '<span lang="en" dir="ltr">&lt;b&gt;Ministry&lt;/b&gt; &amp; Co</span>'
+    assert ar.unit("development agenda coordination division", "en") == "<bdi>شعبة تنسيق أجندة التنمية</bdi>"
+    assert ar.unit("dacd", "en") == "<bdi>شعبة تنسيق أجندة التنمية</bdi>"
+    assert ar.unit("Some Other Office", "en") == '<span lang="en" dir="ltr">Some Other Office</span>'
+    assert ar.isolated("قسم", "ar") == "<bdi>قسم</bdi>"
+
+
 def test_missing_fields_say_how_to_fix(mini: Path) -> None:
     replace(mini, WEBINAR, "status: held\n", "")
     replace(mini, WEBINAR, "regions: [africa]\n", "")

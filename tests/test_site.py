@@ -142,6 +142,33 @@ def test_sample_content_builds_in_six_languages(built_sample: Path) -> None:
 
 
 @pytest.mark.parametrize("lang", ["ar", "es", "fr", "ru", "zh"])
+def test_the_programmes_own_names_are_never_left_in_english(built_sample: Path, lang: str) -> None:
+    """Regional groups, the Secretariat, member states and the organising units are named in
+    the reader's language wherever the site writes them (facts, lists, the topic list), also
+    where the content names them in English."""
+    from webinars.config import load_config
+    from webinars.messages import REGION_LABELS
+    from webinars.names import GROUPS
+
+    config = load_config(built_sample)
+    english = set(GROUPS.values()) | set(REGION_LABELS.values()) | {"Kenya", "Brazil", "Senegal"}
+    english |= {names["en"] for names in config.settings.units.values()}
+    if lang in ("es", "fr", "ru"):  # the same word in English and here, or an acronym kept as is
+        english -= {"China", "Group B", "Global", "Secretariat", "Kenya", "Senegal"}
+    site = built_sample / "_build/site" / lang
+    found = {}
+    for path in sorted(site.rglob("index.html")):
+        doc = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        # Not the speakers' affiliations, nor the objective of a request: the authors' words.
+        for fact in doc.select(".wb-names, table[data-wb-filterable] td, .wb-counts th, .wb-chart"):
+            text = fact.get_text(" ")
+            left = sorted(name for name in english if re.search(rf"\b{re.escape(name)}\b", text))
+            if left:
+                found.setdefault(path.relative_to(site).parent.as_posix(), set()).update(left)
+    assert not found, found
+
+
+@pytest.mark.parametrize("lang", ["ar", "es", "fr", "ru", "zh"])
 def test_sample_translations_show_their_answers_as_collapsible_items(built_sample: Path, lang: str) -> None:
     doc = page(built_sample, f"{lang}/webinars/2024-05-21-licensing-negotiation")
     assert doc.select_one(".wb-fallback") is None

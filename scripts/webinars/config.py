@@ -37,6 +37,8 @@ class Settings(BaseModel):
     regions: list[str] = Field(default_factory=lambda: list(DEFAULT_REGIONS))
     site_title: dict[str, str] = Field(default_factory=dict)
     organisation: dict[str, str] = Field(default_factory=dict)
+    # The organisation's units that organise webinars: an id and a name per language.
+    units: dict[str, dict[str, str]] = Field(default_factory=dict)
     content_dir: str = "content"
     pages_dir: str = "book/pages"
     notebooks_dir: str = "book/notebooks"
@@ -65,6 +67,17 @@ class Settings(BaseModel):
         bad = [code for code in value if not is_language_code(code)]
         if bad:
             raise ValueError(f"{', '.join(bad)} is not a language code")
+        return value
+
+    @field_validator("units")
+    @classmethod
+    def _unit_names(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for unit, names in value.items():
+            bad = [code for code in names if not is_language_code(code)]
+            if bad:
+                raise ValueError(f"{unit}: {', '.join(bad)} is not a language code")
+            if not names:
+                raise ValueError(f"{unit}: give its name in at least one language, like `en: ...`")
         return value
 
 
@@ -96,6 +109,11 @@ class Config:
     def organisation(self, lang: str) -> str:
         names = self.settings.organisation
         return names.get(lang) or names.get(self.settings.default_language) or self.book.get("author", "")
+
+    def unit(self, unit: str, lang: str) -> str:
+        """A configured unit's name in `lang`, else in the default language, else any."""
+        names = self.settings.units[unit]
+        return names.get(lang) or names.get(self.settings.default_language) or next(iter(names.values()))
 
     def path(self, name: str) -> Path:
         return self.root / getattr(self.settings, name)

@@ -114,7 +114,8 @@ class Messages:
 
     def utc_time(self, moment: dt.datetime) -> str:
         utc = moment.astimezone(dt.timezone.utc)
-        return format_time(utc, "short", tzinfo=dt.timezone.utc, locale=self.language.locale) + " UTC"
+        clock = format_time(utc, "short", tzinfo=dt.timezone.utc, locale=self.language.locale)
+        return self.gettext("%(time)s UTC") % {"time": clock}
 
     def minutes(self, n: int) -> str:
         text = units.format_unit(n, "duration-minute", length="long", locale=self.language.locale)

@@ -32,7 +32,7 @@ from ..content.models import Document, Page, Topic, Webinar
 from ..languages import Language
 from ..work import Memo
 from .. import messages as labels
-from .. import urls
+from .. import names, urls
 from . import myst
 from ..messages import Messages
 
@@ -178,6 +178,30 @@ class PageWriter:
         other = Language(lang)
         return Markup(f'<span lang="{escape(other.code)}" dir="{escape(other.direction)}">{escape(text)}</span>')
 
+    def isolated(self, text: str, lang: str) -> Markup:
+        """Text written in `lang` inside this page's text (a name, an affiliation), isolated
+        from it: a Latin name in Arabic keeps its commas, an Arabic one in English its order."""
+        if lang == self.lang:
+            return Markup(f"<bdi>{escape(text)}</bdi>")
+        return self.foreign(text, lang)
+
+    def proposer(self, value: str, lang: str) -> Markup:
+        """A proposer as written in `lang`: a known group, the Secretariat or a member state in
+        this page's language, anything else as written."""
+        known = names.proposer_id(value, lang)
+        if known is None:
+            return self.isolated(value, lang)
+        if known in names.GROUPS:
+            return self.isolated(self.m.gettext(names.GROUPS[known]), self.lang)
+        return self.isolated(names.state_name(known, self.lang), self.lang)
+
+    def unit(self, value: str, lang: str) -> Markup:
+        """An organising unit as written in `lang`: a configured unit in this page's language."""
+        known = names.unit_id(value, self.config.settings.units)
+        if known is None:
+            return self.isolated(value, lang)
+        return self.isolated(self.config.unit(known, self.lang), self.lang)
+
     def render(self, template: str, here: str, **values) -> str:
         return self.env.get_template(template).render(
             m=self.m, labels=labels, url=urls, catalogue=self.catalogue, t=self.title,
@@ -274,7 +298,8 @@ class PageWriter:
         parts = [self._head(document, here, w)]
         parts.append(self.fragment(self.render(
             "webinar_facts.html", here, w=w, topic=topic, part=self.catalogue.part_of(w) if topic else 0,
-            total=len(running), c=lambda text: self.foreign(text, w.original.lang))))
+            total=len(running), c=lambda text: self.isolated(text, w.original.lang),
+            unit=lambda text: self.unit(text, w.original.lang))))
         channels = self._channels(w)
         if channels:
             parts.append(self.fragment(self.render(
@@ -298,7 +323,8 @@ class PageWriter:
         parts = [
             self._head(document, here, topic),
             self.fragment(self.render(
-                "topic_facts.html", here, topic=topic, c=lambda text: self.foreign(text, topic.original.lang),
+                "topic_facts.html", here, topic=topic, c=lambda text: self.isolated(text, topic.original.lang),
+                proposer=lambda text: self.proposer(text, topic.original.lang),
                 suggested_at=self.catalogue.webinars.get(at) if at else None)),
             self._body(document),
             self.fragment(self.render(

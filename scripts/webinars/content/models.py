@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from ..languages import is_language_code
+from ..names import proposer_problem
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -234,6 +235,15 @@ class TopicFacts(_Strict):
                 f"required for a member states' request (route: request): add the {info.field_name} "
                 "stated in the request"
             )
+        return value
+
+    @field_validator("proposed_by", "interest")
+    @classmethod
+    def _known_proposers(cls, value: str | list[str]) -> str | list[str]:
+        for proposer in [value] if isinstance(value, str) else value:
+            problem = proposer_problem(proposer)
+            if problem:
+                raise ValueError(problem)
         return value
 
     @property

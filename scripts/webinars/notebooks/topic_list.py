@@ -48,16 +48,16 @@ def proposals(site: NotebookSite) -> HTML:
     rows = []
     for row in tables.section(site.topic_list, "proposed").itertuples():
         topic = site.catalogue.topics[row.id]
-        foreign = lambda text: writer.foreign(text, topic.original.lang)  # noqa: E731
+        proposer = lambda text: writer.proposer(text, topic.original.lang)  # noqa: E731
         rows.append(_row(row, [
             _link(writer, urls.topic(row.id), writer.title(topic)),
-            _join(m, map(foreign, row.proposed_by)),
+            _join(m, map(proposer, row.proposed_by)),
             m.label(labels.ROUTES, row.route),
             _time(m, row.proposed),
             m.label(labels.SCOPES, row.scope),
             _join(m, map(m.region, row.regions)),
             _join(m, map(m.language_name, row.languages)),
-            _join(m, map(foreign, row.interest)),
+            _join(m, map(proposer, row.interest)),
         ]))
     columns = [m.gettext(c) for c in (N_("Topic"), N_("Proposed by"), N_("Selection route"), N_("Proposal received"),
                                       N_("Scope"), N_("Regions wanted"), N_("Languages wanted"),
