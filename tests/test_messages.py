@@ -55,7 +55,7 @@ def test_section_headings_are_recognised_in_every_language() -> None:
 
 
 def test_the_staff_guide_lists_the_headings_the_site_recognises() -> None:
-    guide = (Path(__file__).parent.parent / "book" / "pages" / "add-a-webinar.md").read_text(encoding="utf-8")
+    guide = (Path(__file__).parent.parent / "docs" / "content.md").read_text(encoding="utf-8")
     for lang in TRANSLATED:
         messages = messages_for(Language(lang), LOCALES)
         for heading in ("Summary", "Follow-up answers"):
