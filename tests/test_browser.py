@@ -73,6 +73,17 @@ def test_nothing_is_wider_than_a_phone(open_page, url: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+@pytest.mark.parametrize("lang", ["ar", "en", "zh"])
+def test_the_language_menu_opens_inside_a_phones_screen(open_page, lang: str) -> None:
+    page = open_page(f"{lang}/webinars/{SLUG}/", width=375)
+    page.locator(".wb-languages summary").click()
+    menu = page.locator(".wb-languages-menu").bounding_box()
+    assert menu["x"] >= 0 and menu["x"] + menu["width"] <= 375, menu
+    if lang == "ar":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "ar-language-menu-375.png"))
+
+
 def test_follow_up_answers_open_with_the_keyboard(open_page) -> None:
     page = open_page(f"en/webinars/{SLUG}/")
     summary = page.locator("details.wb-answer summary").first
@@ -112,6 +123,32 @@ def test_pages_pass_axe_accessibility_checks(open_page, url: str) -> None:
         values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
     problems = [(v["id"], v["nodes"][0]["html"][:120]) for v in result["violations"]]
     assert not problems, problems
+
+
+def test_the_recording_loads_nothing_from_the_video_host_until_the_visitor_asks(browser, served) -> None:
+    context = browser.new_context()
+    asked: list[str] = []
+
+    def outside(route) -> None:  # no internet here: note what would have gone out, and stop it
+        asked.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: not url.startswith(served), outside)
+    page = context.new_page()
+    page.goto(f"{served}/en/webinars/{SLUG}/")
+    page.wait_for_load_state("networkidle")
+    assert asked == [], asked
+    facade = page.locator("a.wb-facade")
+    assert "Play the recording" in facade.inner_text() and "YouTube" in facade.inner_text()
+    facade.focus()
+    page.keyboard.press("Enter")
+    frame = page.locator(".wb-player iframe")
+    frame.wait_for()
+    assert frame.get_attribute("src") == "https://www.youtube-nocookie.com/embed/Xk3pQ9aB1cD?autoplay=1"
+    assert frame.get_attribute("title")
+    page.wait_for_timeout(200)
+    assert asked and all("youtube-nocookie.com" in url for url in asked), asked
+    context.close()
 
 
 def test_keyboard_focus_is_visible(open_page) -> None:

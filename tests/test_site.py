@@ -81,8 +81,11 @@ def test_webinar_page_shows_the_facts(built_mini: Path) -> None:
     for expected in ("Wednesday, January 10, 2024", "90 minutes", "English, French, Arabic", "Africa",
                      "Amina Diallo", "part 1 of 2", "120 (200 registered)", "Held"):
         assert expected in text, expected
-    iframe = doc.select_one(".wb-player iframe")
-    assert iframe["src"] == "https://www.youtube-nocookie.com/embed/Xk3pQ9aB1cD" and iframe["title"]
+    facade = doc.select_one(".wb-player a.wb-facade")  # the host's player loads on a click only
+    assert not doc.select(".wb-player iframe")
+    assert facade["href"] == "https://www.youtube.com/watch?v=Xk3pQ9aB1cD"
+    assert facade["data-embed"] == "https://www.youtube-nocookie.com/embed/Xk3pQ9aB1cD?autoplay=1"
+    assert facade["data-title"] and "YouTube" in facade.get_text() and "90 minutes" in facade.get_text()
     channels = [a["href"] for a in doc.select(".wb-channels a")]
     assert channels == ["https://www.youtube.com/watch?v=Xk3pQ9aB1cD", "https://webcast.example.int/2024/tto-ar"]
     slide = doc.select_one(".wb-slides a")
@@ -92,6 +95,41 @@ def test_webinar_page_shows_the_facts(built_mini: Path) -> None:
     nxt = doc.select_one(".wb-prevnext a[rel=next]")
     assert nxt["href"] == "../../webinars/2024-03-05-tto-policies/"
     assert "4.7 out of 5" in doc.select_one(".wb-feedback").get_text()
+
+
+def test_every_page_has_the_basics_a_visitor_notices(built_mini: Path) -> None:
+    """One viewport tag, a favicon, a description; the menu marks the section a page is in;
+    the contents list every section of a webinar; each follow-up answer can be linked to;
+    the footer names the organisation without "By"; no search index outside the search page."""
+    site = built_mini / "_build/site"
+    for url in ("en/", "ar/", f"en/webinars/{SLUG}/", "zh/topics/tech-transfer/", "en/topic-list/"):
+        doc = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert len(doc.select('meta[name="viewport"]')) == 1, url
+        assert doc.select_one('link[rel="icon"]')["href"].endswith("_static/favicon.svg"), url
+        assert not doc.select('script[src$="searchindex.js"]'), url
+        assert "By " not in doc.select_one("footer").get_text(), url
+    assert (site / "en/_static/favicon.svg").is_file()
+    webinar = page(built_mini, f"en/webinars/{SLUG}")
+    description = webinar.select_one('meta[name="description"]')["content"]
+    summary = webinar.select_one("section#summary p").get_text(" ", strip=True)
+    assert description and summary.startswith(description.rstrip("\u2026")), (description, summary)
+    current = webinar.select_one('.wb-nav [aria-current="true"]')
+    assert current is not None and current["href"] == "../../webinars/"
+    contents = [a.get_text(strip=True) for a in webinar.select("#pst-page-toc-nav a")]
+    assert contents == ["Recordings", "Slides and material", "Summary", "Follow-up answers", "In this series",
+                        "Feedback"], contents
+    for link in webinar.select("#pst-page-toc-nav a"):
+        assert webinar.select_one(f"[id='{link['href'][1:]}']") is not None, link
+    assert [d.get("id") for d in webinar.select("details.wb-answer")][:2] == ["answer-1", "answer-2"]
+
+
+def test_a_page_not_found_says_so_in_every_language(built_mini: Path) -> None:
+    doc = BeautifulSoup((built_mini / "_build/site/404.html").read_text(encoding="utf-8"), "html.parser")
+    sections = {s["lang"]: s for s in doc.select("section[lang]")}
+    assert sorted(sections) == ["ar", "en", "zh"]
+    assert sections["ar"]["dir"] == "rtl" and sections["ar"].select_one("a")["href"] == "/ar/"
+    assert "Page not found" in doc.select_one("h1").get_text()
+    assert sections["zh"].select_one("h2").get_text() == "找不到页面"
 
 
 def test_planned_and_incomplete_webinars_say_so(built_mini: Path) -> None:

@@ -40,3 +40,23 @@ def text(value: str) -> str:
 
 def frontmatter(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
+
+
+def first_paragraph(markdown: str, limit: int = 200) -> str:
+    """The first paragraph of `markdown` as plain text (no markup, links as their text),
+    cut after a word, before `limit` characters, where it is longer."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(markdown)
+    for opening, inline in zip(tokens, tokens[1:]):
+        if opening.type == "paragraph_open" and inline.type == "inline":
+            words = "".join(" " if child.type in ("softbreak", "hardbreak") else child.content
+                            for child in inline.children or () if child.type in
+                            ("text", "code_inline", "softbreak", "hardbreak"))
+            text = " ".join(words.split())
+            if len(text) <= limit:
+                return text
+            cut = text[:limit - 1]
+            space = cut.rfind(" ")
+            return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "\u2026"
+    return ""

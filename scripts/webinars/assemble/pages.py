@@ -303,7 +303,8 @@ class PageWriter:
         channels = self._channels(w)
         if channels:
             parts.append(self.fragment(self.render(
-                "recordings.html", here, channels=channels, player=self._player(channels, document.lang))))
+                "recordings.html", here, channels=channels, player=self._player(channels, document.lang),
+                duration=self.m.minutes(w.facts.duration) if w.facts.duration else "")))
         slides = self._slides(w, here)
         if slides:
             parts.append(self.fragment(self.render("slides.html", here, slides=slides)))
@@ -337,8 +338,10 @@ class PageWriter:
         here = urls.HOME
         intro = self.extra_pages.get("index")
         title = self.config.title(self.lang)
-        parts = [myst.frontmatter(self._meta(self.lang)), f"# {myst.text(title)}\n"]
-        if intro is not None and intro.document(self.lang).lang == self.lang:
+        translated = intro is not None and intro.document(self.lang).lang == self.lang
+        description = self._description(intro.document(self.lang)) if translated else ""
+        parts = [myst.frontmatter(self._meta(self.lang, description)), f"# {myst.text(title)}\n"]
+        if translated:
             # The introduction appears only where it is translated: the home page's own
             # title and lists are in the page's language, and must not be marked otherwise.
             parts.append(self._body(intro.document(self.lang)))
@@ -379,8 +382,19 @@ class PageWriter:
     def fragment(self, html: str) -> str:
         return myst.html_fragment(html, self.fragment_key)
 
-    def _meta(self, content_lang: str) -> dict:
-        return {"content_lang": content_lang}
+    def _meta(self, content_lang: str, description: str = "") -> dict:
+        meta: dict = {"content_lang": content_lang}
+        if description:  # written by docutils, escaped, as <meta name="description">
+            meta["myst"] = {"html_meta": {"description": description}}
+        return meta
+
+    def _description(self, document: Document) -> str:
+        """What a search engine or a shared link shows of the page: the summary's first
+        paragraph (else the text's), as plain text."""
+        summary = document.section(self.headings["summary"])
+        lines = document.body.splitlines()
+        text = "\n".join(lines[summary.start + 1:summary.end]) if summary else document.body
+        return myst.first_paragraph(text) or myst.first_paragraph(document.body)
 
     def _generated(self, here: str, title: str, html: str) -> SourcePage:
         meta = {**self._meta(self.lang), **LIST_PAGE}
@@ -388,7 +402,8 @@ class PageWriter:
                           + self.fragment(html), title=title, lang=self.lang, late=self._late_parts(here))
 
     def _head(self, document: Document, here: str, page: Page) -> str:
-        head = myst.frontmatter(self._meta(document.lang)) + f"# {myst.text(document.title)}\n"
+        head = myst.frontmatter(self._meta(document.lang, self._description(document))) + \
+            f"# {myst.text(document.title)}\n"
         if document.lang != self.lang:
             others = [(code, self._switch(here, code)) for code in page.languages]
             head += "\n" + self.fragment(self.render(

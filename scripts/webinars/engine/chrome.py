@@ -7,6 +7,9 @@ What a page shows is decided by the assembly stage and passed in through
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
+
 from markupsafe import Markup, escape
 
 from .. import urls
@@ -17,9 +20,11 @@ from ..work import LanguageWork
 def setup(app) -> None:
     app.connect("config-inited", no_numbering, priority=900)
     app.connect("builder-inited", keep_compiled_templates)
+    app.connect("doctree-read", answer_anchors)
     app.connect("html-page-context", page_context)
     app.add_css_file("webinars.css")
     app.add_js_file("topic-list.js", loading_method="defer")
+    app.add_js_file("player.js", loading_method="defer")
 
 
 def no_numbering(app, config) -> None:
@@ -40,6 +45,76 @@ def keep_compiled_templates(app) -> None:
         environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
 
 
+_VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
+
+
+def answer_anchors(app, doctree) -> None:
+    """Each follow-up answer (a dropdown) gets an id to link to: ``answer-1``, ``answer-2``
+    in the page's order, the same in every language version of the page. sphinx-design
+    gives its <details> the ids of the dropdown's title."""
+    from sphinx_design.shared import is_component
+
+    number = 0
+    for node in doctree.findall(lambda node: is_component(node, "dropdown")):
+        if "wb-answer" in node.get("container_classes", ()) and node.get("has_title") and not node[0]["ids"]:
+            number += 1
+            node[0]["ids"].append(f"answer-{number}")
+
+
+class _Headings(HTMLParser):
+    """The second-level headings of a page's body, each with the id to link to (its own, or
+    its section's), and its text without the theme's "#" link."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[str] = []  # ids of the open <section> elements ("" without one)
+        self.found: list[tuple[str, str]] = []
+        self.heading: tuple[str, list[str]] | None = None
+        self.skip = 0  # inside the heading's link to itself
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attributes = dict(attrs)
+        if tag == "section":
+            self.sections.append(attributes.get("id") or "")
+        elif tag == "h2":
+            self.heading = (attributes.get("id") or (self.sections[-1] if self.sections else ""), [])
+        elif self.heading is not None and tag == "a" and "headerlink" in (attributes.get("class") or ""):
+            self.skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section" and self.sections:
+            self.sections.pop()
+        elif tag == "a" and self.skip:
+            self.skip -= 1
+        elif tag == "h2" and self.heading is not None:
+            anchor, words = self.heading
+            text = " ".join("".join(words).split())
+            if anchor and text:
+                self.found.append((anchor, text))
+            self.heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self.heading is not None and not self.skip:
+            self.heading[1].append(data)
+
+
+def _page_toc(body: str) -> Markup:
+    """The page's contents as the theme lists them: every section, also those our templates
+    write (recordings, slides, series, feedback), which Sphinx's own list does not see."""
+    headings = _Headings()
+    headings.feed(body)
+    items = "".join(f'<li class="toc-h2 nav-item toc-entry"><a class="reference internal nav-link" '
+                    f'href="#{escape(anchor)}">{escape(text)}</a></li>' for anchor, text in headings.found)
+    return Markup(f'<ul class="visible nav section-nav flex-column">{items}</ul>') if items else Markup("")
+
+
+def _within(pagename: str, doc: str) -> bool:
+    """Whether `pagename` is a page of the section whose index is `doc` (a webinar's page is
+    within "Webinars"); the home page has no section."""
+    folder = doc.rpartition("/")[0]
+    return bool(folder) and pagename != doc and pagename.startswith(folder + "/")
+
+
 def page_context(app, pagename: str, templatename: str, context: dict, doctree) -> None:
     lang = context.get("webinars_lang", "en")
     direction = context.get("webinars_dir", "ltr")
@@ -47,6 +122,8 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
     # give it the BCP 47 code and the direction together.
     context["language"] = Markup(f'{escape(lang)}" dir="{escape(direction)}')
     target = app.builder.get_target_uri(pagename)
+    # docutils writes a viewport tag too: Sphinx's layout has one already.
+    context["metatags"] = _VIEWPORT.sub("", context.get("metatags") or "")
     # Sphinx's <link rel="prev/next"> follow the table of contents, and a page is not
     # rewritten when its neighbour changes: they would go stale. Series navigation is
     # part of each page's content instead.
@@ -57,10 +134,13 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
     ]
     context["webinars_nav_links"] = [
         {"title": item["title"], "href": urls.relative(target, app.builder.get_target_uri(item["doc"])),
-         "current": item["doc"] == pagename,
+         "current": item["doc"] == pagename, "within": _within(pagename, item["doc"]),
          "lang": item.get("lang") if item.get("lang") not in ("", lang) else None, "dir": item.get("dir")}
         for item in context.get("webinars_nav", [])
     ]
+    if pagename.startswith(("webinars/", "topics/")) and pagename not in ("webinars/index", "topics/index") \
+            and "body" in context:
+        context["webinars_page_toc"] = _page_toc(context["body"])
     content = Language((app.env.metadata.get(pagename) or {}).get("content_lang", lang))
     context["webinars_content_lang"], context["webinars_content_dir"] = content.code, content.direction
     if content.code != lang and "body" in context:

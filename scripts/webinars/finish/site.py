@@ -46,7 +46,7 @@ _CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOP
 # published paths it drops, one per line.
 DROPPED = ".dropped-"
 # The site's own top-level files besides the languages' folders.
-_SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), "data", "index.html", ".nojekyll"}
+_SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), "data", "index.html", "404.html", ".nojekyll"}
 # Sphinx's own files that are not part of the site.
 _SKIP = {".buildinfo", ".doctrees"}
 
@@ -118,7 +118,7 @@ def add_media(config: Config, catalogue: Catalogue, staging: Path, published: Pa
 def add_top_files(config: Config, files: dict[str, str], staging: Path, published: Path | None = None) -> None:
     """Stage the root page and `files` (the downloads: path in the site -> text), and drop
     whatever else is at the top of the `published` site."""
-    files = {"index.html": root_page(config), ".nojekyll": "", **files}
+    files = {"index.html": root_page(config), "404.html": not_found_page(config), ".nojekyll": "", **files}
     dropped: list[str] = []
     for name, text in files.items():
         try:
@@ -264,6 +264,24 @@ def root_page(config: Config) -> str:
         default=config.default_language,
         titles={language.code: config.title(language.code) for language in config.languages},
     )
+
+
+def not_found_page(config: Config) -> str:
+    """``/404.html``: "page not found" in every site language, each with a link home."""
+    from ..messages import N_, messages_for
+
+    env = Environment(loader=PackageLoader("webinars", "templates"), autoescape=select_autoescape(["html"]))
+    pages = {}
+    for language in config.languages:
+        m = messages_for(language, config.path("locales_dir"))
+        pages[language.code] = {
+            "title": m.gettext(N_("Page not found")),
+            "text": m.gettext(N_("This address is not a page of the site: the page may have moved.")),
+            "home": m.gettext(N_("Go to the home page")),
+        }
+    base = config.settings.base_url.rstrip("/") + "/"
+    return env.get_template("not_found.html").render(languages=config.languages, default=config.default_language,
+                                                     pages=pages, base=base)
 
 
 def prepare_release(output: Path) -> Path | None:
