@@ -98,7 +98,7 @@ def test_webinar_page_shows_the_facts(built_mini: Path) -> None:
 
 
 def test_every_page_has_the_basics_a_visitor_notices(built_mini: Path) -> None:
-    """One viewport tag, a favicon, a description; the menu marks the section a page is in;
+    """One viewport tag, a favicon, a description, no icon font; the menu marks the section a page is in;
     the contents list every section of a webinar; each follow-up answer can be linked to;
     the footer names the organisation without "By"; no search index outside the search page."""
     site = built_mini / "_build/site"
@@ -108,6 +108,9 @@ def test_every_page_has_the_basics_a_visitor_notices(built_mini: Path) -> None:
         assert doc.select_one('link[rel="icon"]')["href"].endswith("_static/favicon.svg"), url
         assert not doc.select('script[src$="searchindex.js"]'), url
         assert "By " not in doc.select_one("footer").get_text(), url
+        # Font Awesome's script and font were four fifths of a page's weight: icons are inline SVG.
+        assert not doc.select('[class*="fa-"], script[src*="fontawesome"]'), url
+        assert doc.select(".wb-icon"), url
     assert (site / "en/_static/favicon.svg").is_file()
     webinar = page(built_mini, f"en/webinars/{SLUG}")
     description = webinar.select_one('meta[name="description"]')["content"]
