@@ -283,13 +283,16 @@ def test_download_links_return_the_files(open_page, served) -> None:
     import json
     import urllib.request
 
-    page = open_page("zh/topic-list/")
+    page = open_page("ar/topic-list/")
     for selector, kind in (("a[type='text/csv']", "csv"), ("a[type='application/json']", "json")):
         href = page.locator(selector).get_attribute("href")
+        assert href.endswith(f"data/topic-list.ar.{kind}"), href  # the reader's language's titles
         url = page.evaluate("h => new URL(h, location.href).href", href)
         with urllib.request.urlopen(url) as response:
             body = response.read().decode("utf-8")
         if kind == "csv":
-            assert body.splitlines()[0].startswith("section,id,title,")
+            assert body.startswith("\ufeffsection,id,title,")  # a byte-order mark: Excel reads UTF-8
+            assert "مكاتب نقل التكنولوجيا" in body and ",/ar/webinars/2024-01-10-tto-basics/" in body
         else:
-            assert len(json.loads(body)["rows"]) == 4
+            rows = json.loads(body)["rows"]
+            assert len(rows) == 4 and {row["title_language"] for row in rows} == {"ar", "en"}

@@ -163,11 +163,13 @@ def test_the_notebooks_kernel_makes_the_downloads_for_this_content(built_mini: P
 
     made = Work(built_mini / "_build/work").downloads
     files = json.loads(made.read_text(encoding="utf-8"))["files"]
-    assert sorted(files) == ["data/topic-list.csv", "data/topic-list.json"]
+    assert sorted(files) == ["data/topic-list.ar.csv", "data/topic-list.ar.json", "data/topic-list.csv",
+                             "data/topic-list.en.csv", "data/topic-list.en.json", "data/topic-list.json",
+                             "data/topic-list.zh.csv", "data/topic-list.zh.json"]
     for name, text in files.items():
         assert (built_mini / "_build/site" / name).read_text(encoding="utf-8") == text, name
-    _config, catalogue, _pages, _warnings = check(built_mini)
-    assert files == downloads(catalogue)  # as the build's own process makes them
+    config, catalogue, _pages, _warnings = check(built_mini)
+    assert files == downloads(config, catalogue)  # as the build's own process makes them
     assert made_downloads(made, "other content") is None
 
 

@@ -18,6 +18,9 @@ def catalogue(mini: Path):
     return check(mini)[1]
 
 
+ARABIC_TITLE = "مكاتب نقل التكنولوجيا: الخطوات الأولى"
+
+
 def test_three_sections_in_order(catalogue) -> None:
     frame = tables.topic_list(catalogue)
     assert list(frame["section"]) == ["held", "held", "planned", "proposed"]
@@ -55,7 +58,9 @@ def test_counts_per_year_and_region(catalogue) -> None:
 
 def test_csv_and_json_have_one_stable_schema(catalogue) -> None:
     frame = tables.topic_list(catalogue)
-    rows = list(csv.DictReader(io.StringIO(tables.export_csv(frame))))
+    text = tables.export_csv(frame)
+    assert text.startswith("\ufeff")  # Excel reads the encoding from it
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert list(rows[0]) == tables.COLUMNS
     proposal = rows[-1]
     assert proposal["proposed_by"] == "Kenya; Chile" and proposal["proposed"] == "2026-05-02"
@@ -63,6 +68,19 @@ def test_csv_and_json_have_one_stable_schema(catalogue) -> None:
     records = json.loads(json.dumps(tables.export_records(frame)))
     assert records[1]["regions"] == ["africa"] and records[1]["part"] == 1
     assert records[1]["date"] == "2024-01-10" and records[-1]["date"] is None
+
+
+def test_each_languages_download_has_its_titles_and_its_pages_addresses(catalogue) -> None:
+    frame = tables.topic_list(catalogue)
+    ar = tables.in_language(frame, catalogue, "ar", "https://webinars.example.org/")
+    basics = ar[ar["id"] == "2024-01-10-tto-basics"].iloc[0]
+    assert basics["title_language"] == "ar" and basics["title"] == ARABIC_TITLE
+    assert basics["page"] == "https://webinars.example.org/ar/webinars/2024-01-10-tto-basics/"
+    untranslated = ar[ar["id"] == "2024-03-05-tto-policies"].iloc[0]
+    assert untranslated["title_language"] == "en" and untranslated["title"] == "IP policies for universities"
+    assert list(tables.in_language(frame, catalogue, "zh")["page"])[0] == "/zh/webinars/2024-03-05-tto-policies/"
+    assert list(frame["title"]) == [catalogue.webinars["2024-03-05-tto-policies"].facts.title,
+                                    *list(frame["title"])[1:]]  # the content's frame is left as it was
 
 
 def test_series_in_order(catalogue) -> None:
@@ -82,7 +100,8 @@ def test_csv_cells_a_spreadsheet_would_take_for_formulas_are_text(mini: Path) ->
         path = mini / file
         path.write_text(path.read_text(encoding="utf-8").replace(f"title: {title}", f"title: {json.dumps(formula)}"),
                         encoding="utf-8")
-    rows = list(csv.DictReader(io.StringIO(tables.export_csv(tables.topic_list(check(mini)[1])))))
+    text = tables.export_csv(tables.topic_list(check(mini)[1])).removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text)))
     titles = {row["title"] for row in rows}
     for _title, formula in hostile.values():
         assert "'" + formula in titles and formula not in titles

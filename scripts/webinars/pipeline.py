@@ -67,10 +67,11 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                                      staging.add_language, notebooks, jobs, fresh, config.root,
                                      chinese=kernels is not None and _has_chinese(config), order=order) as languages:
                     staging.add_media(content.catalogue)
-                    made = None if notebooks.runs else downloads(content.catalogue)
+                    made = None if notebooks.runs else downloads(config, content.catalogue)
                     built = clock.lap("build", languages.wait(), since="load")
                 notebooks.finish()
-                staging.add_shared_files(made or run_ahead.made_downloads(config, inputs) or downloads(content.catalogue))
+                staging.add_shared_files(made or run_ahead.made_downloads(config, inputs)
+                                         or downloads(config, content.catalogue))
                 staging.publish()
         _record(config.work, inputs, notebooks, built, clock)
     return clock.report(config, content)

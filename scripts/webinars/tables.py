@@ -117,6 +117,25 @@ def series_frame(catalogue: Catalogue) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["topic", "position", "id", "part", "status", "date"])
 
 
+def in_language(frame: pd.DataFrame, catalogue: Catalogue, lang: str, base_url: str = "") -> pd.DataFrame:
+    """The list as a reader of `lang` downloads it: each title in `lang` where a translation
+    exists (else the original; `title_language` says which), and `page` the address of the
+    page in `lang`: absolute with the site's `base_url`, else from the site's root."""
+    localised = frame.copy()
+    titles, languages, topic_titles = [], [], []
+    for row in frame.itertuples():
+        page = catalogue.topics[row.id] if row.section == "proposed" else catalogue.webinars[row.id]
+        document = page.document(lang)
+        titles.append(document.title)
+        languages.append(document.lang)
+        topic = catalogue.topics.get(row.topic)
+        topic_titles.append(topic.document(lang).title if topic else "")
+    localised["title"], localised["title_language"], localised["topic_title"] = titles, languages, topic_titles
+    root = base_url.rstrip("/") + "/"
+    localised["page"] = [root + urls.in_language(lang, page) for page in frame["page"]]
+    return localised
+
+
 def export_records(frame: pd.DataFrame) -> list[dict]:
     """The list as plain records for JSON: dates as ISO text, missing values as null."""
     records = []
@@ -136,12 +155,13 @@ def export_records(frame: pd.DataFrame) -> list[dict]:
 
 
 def export_csv(frame: pd.DataFrame) -> str:
-    """The list as CSV: lists joined with '; ', dates ISO."""
+    """The list as CSV: lists joined with '; ', dates ISO; UTF-8 with a byte-order mark, which
+    tells Excel the encoding (without it, Excel on Windows garbles every accent)."""
     records = [{name: inert_cell(value) for name, value in record.items()} for record in export_records(frame)]
     flat = pd.DataFrame(records, columns=COLUMNS, dtype=object)
     for column in ("regions", "languages", "proposed_by", "interest"):
         flat[column] = flat[column].map(lambda values: "; ".join(map(inert_cell, values)) if values else "")
-    return flat.to_csv(index=False, lineterminator="\n")
+    return "\ufeff" + flat.to_csv(index=False, lineterminator="\n")
 
 
 # What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).

@@ -54,6 +54,11 @@ def shared_file(from_url: str, path: str) -> str:
     return site_root(from_url) + path
 
 
+def in_language(code: str, url: str) -> str:
+    """The page at `url` of the language `code`, from the site's root (for an absolute address)."""
+    return f"{code}/{url}"
+
+
 def other_language(from_url: str, code: str) -> str:
     """Link from the page at `from_url` to the same page in the language `code`."""
     return site_root(from_url) + f"{code}/{from_url}"

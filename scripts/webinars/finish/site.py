@@ -222,20 +222,31 @@ def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path
                     dropped.append(f"{root}/{path}")
 
 
-def downloads(catalogue: Catalogue, frame=None) -> dict[str, str]:
+def downloads(config: Config, catalogue: Catalogue, frame=None) -> dict[str, str]:
     """The topic list as CSV and JSON, one schema for every language: path in the site -> text.
-    `frame` is the content's topic list (:func:`webinars.tables.topic_list`), if already made."""
+    ``data/topic-list.<lang>.csv`` (and ``.json``) has the titles in that language where a
+    translation exists and the addresses of that language's pages; ``data/topic-list.csv``
+    is the default language's. `frame` is the content's topic list
+    (:func:`webinars.tables.topic_list`), if already made."""
     # pandas (0.3 s to import) only here: a build's own process imports it only when no
     # notebook kernel made these (see `save_made_downloads`).
     from .. import tables
 
     if frame is None:
         frame = tables.topic_list(catalogue)
-    return {
-        "data/topic-list.csv": tables.export_csv(frame),
-        "data/topic-list.json": json.dumps({"columns": tables.COLUMNS, "rows": tables.export_records(frame)},
-                                           ensure_ascii=False, indent=1),
-    }
+    files = {}
+    for language in config.languages:
+        localised = tables.in_language(frame, catalogue, language.code, config.settings.base_url)
+        csv = tables.export_csv(localised)
+        text = json.dumps({"language": language.code, "columns": tables.COLUMNS,
+                           "rows": tables.export_records(localised)}, ensure_ascii=False, indent=1)
+        files[f"data/{DOWNLOAD}.{language.code}.csv"], files[f"data/{DOWNLOAD}.{language.code}.json"] = csv, text
+        if language.code == config.default_language.code:
+            files[f"data/{DOWNLOAD}.csv"], files[f"data/{DOWNLOAD}.json"] = csv, text
+    return files
+
+
+DOWNLOAD = "topic-list"
 
 
 def save_made_downloads(path: Path, content_key: str, files: dict[str, str]) -> None:

@@ -82,7 +82,7 @@ def save_downloads(root: str, content_key: str, path: str) -> None:
 
     config = load_config(Path(root))
     catalogue, _pages = _saved(Work(config.path("work_dir")).snapshot(content_key))
-    save_made_downloads(Path(path), content_key, downloads(catalogue, _topic_list(catalogue)))
+    save_made_downloads(Path(path), content_key, downloads(config, catalogue, _topic_list(catalogue)))
 
 
 def _topic_list(catalogue: Catalogue) -> pd.DataFrame:

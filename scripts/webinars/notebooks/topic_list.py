@@ -11,8 +11,7 @@ from . import HTML, NotebookSite
 
 HERE = urls.page("topic-list")
 DATA = "data/"  # at the site root, shared by every language
-CSV_FILE = "topic-list.csv"
-JSON_FILE = "topic-list.json"
+LIST = "topic-list"  # data/topic-list.<lang>.csv and .json (webinars.finish.site.downloads)
 
 
 def how_to_propose(site: NotebookSite) -> HTML:
@@ -87,8 +86,10 @@ def chart(site: NotebookSite) -> HTML:
 
 
 def downloads(site: NotebookSite) -> HTML:
-    return HTML(site.writer.render("topic_downloads.html", HERE, csv=urls.shared_file(HERE, f"{DATA}{CSV_FILE}"),
-                                   json=urls.shared_file(HERE, f"{DATA}{JSON_FILE}")))
+    lang = site.lang
+    return HTML(site.writer.render("topic_downloads.html", HERE,
+                                   csv=urls.shared_file(HERE, f"{DATA}{LIST}.{lang}.csv"),
+                                   json=urls.shared_file(HERE, f"{DATA}{LIST}.{lang}.json")))
 
 
 def _webinar_table(site: NotebookSite, name: str, heading: str) -> HTML:
