@@ -112,6 +112,13 @@ def test_every_page_has_the_basics_a_visitor_notices(built_mini: Path) -> None:
         assert not doc.select('[class*="fa-"], script[src*="fontawesome"]'), url
         assert doc.select(".wb-icon"), url
     assert (site / "en/_static/favicon.svg").is_file()
+    # Scripts and styles only where a page uses them.
+    loaded = {url: {tag.get("src") or tag.get("href") or "" for tag in BeautifulSoup(
+        (site / url / "index.html").read_text(encoding="utf-8"), "html.parser").select("script[src], link[rel=stylesheet]")}
+        for url in ("en/topic-list/", f"en/webinars/{SLUG}/", "en/")}
+    uses = {url: {name for name in ("topic-list.js", "player.js", "mystnb.", "copybutton", "design-tabs")
+                  if any(name in address for address in addresses)} for url, addresses in loaded.items()}
+    assert uses == {"en/topic-list/": {"topic-list.js", "mystnb."}, f"en/webinars/{SLUG}/": {"player.js"}, "en/": set()}
     webinar = page(built_mini, f"en/webinars/{SLUG}")
     description = webinar.select_one('meta[name="description"]')["content"]
     summary = webinar.select_one("section#summary p").get_text(" ", strip=True)

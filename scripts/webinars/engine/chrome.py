@@ -68,6 +68,21 @@ ICONS = {
     "arrow_up": _icon("M12 19V5M5.5 11.5L12 5l6.5 6.5"),
 }
 
+# Files a page loads only when its body has what they serve: every request counts on a slow
+# connection (test_site checks the pages that need them still have them).
+_SCRIPTS_ONLY_FOR = {
+    "topic-list.js": "data-wb-filters",  # the topic list's filters
+    "player.js": "wb-facade",  # a recording's click-to-load player
+    "design-tabs.js": "sd-tab-set",  # sphinx-design's tabs (which also work without it)
+}
+_STYLES_ONLY_FOR = {"mystnb.": "cell_output"}  # myst-nb's styles: the notebooks' pages
+
+
+def _wanted(filename: str, rules: dict[str, str], body: str) -> bool:
+    name = filename.rpartition("/")[2]
+    return all(marker in body for prefix, marker in rules.items() if name.startswith(prefix))
+
+
 _VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
 
 
@@ -146,6 +161,11 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
     # give it the BCP 47 code and the direction together.
     context["language"] = Markup(f'{escape(lang)}" dir="{escape(direction)}')
     target = app.builder.get_target_uri(pagename)
+    body = context.get("body") or ""
+    context["script_files"] = [js for js in context.get("script_files", ())
+                               if not getattr(js, "filename", None) or _wanted(js.filename, _SCRIPTS_ONLY_FOR, body)]
+    context["css_files"] = [css for css in context.get("css_files", ())
+                            if _wanted(getattr(css, "filename", str(css)), _STYLES_ONLY_FOR, body)]
     # docutils writes a viewport tag too: Sphinx's layout has one already.
     context["metatags"] = _VIEWPORT.sub("", context.get("metatags") or "")
     # Sphinx's <link rel="prev/next"> follow the table of contents, and a page is not

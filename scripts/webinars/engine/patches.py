@@ -362,9 +362,11 @@ def keep_static_files(app, out: Path) -> None:
 # been declared" on every page; sphinx_comments (Hypothesis, utterances) is switched off;
 # sphinx_togglebutton styles admonitions as dropdowns, which nothing here writes: the
 # follow-up answers are sphinx-design dropdowns (<details>), and myst-nb hides or removes
-# cells by itself. The setting Jupyter Book always passes to sphinx_comments goes too
-# (Sphinx warns about a setting no extension declares, and a warning fails the build).
-UNUSED_EXTENSIONS = ("sphinx_thebe", "sphinx_comments", "sphinx_togglebutton")
+# cells by itself. sphinx_copybutton adds a copy button to code blocks, which visitors of
+# this site do not copy: three files on every page. The setting Jupyter Book always passes
+# to sphinx_comments goes too (Sphinx warns about a setting no extension declares, and a
+# warning fails the build).
+UNUSED_EXTENSIONS = ("sphinx_thebe", "sphinx_comments", "sphinx_togglebutton", "sphinx_copybutton")
 _UNUSED_SETTINGS = ("comments_config",)
 
 
