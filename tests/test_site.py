@@ -118,7 +118,18 @@ def test_every_page_has_the_basics_a_visitor_notices(built_mini: Path) -> None:
         for url in ("en/topic-list/", f"en/webinars/{SLUG}/", "en/")}
     uses = {url: {name for name in ("topic-list.js", "player.js", "mystnb.", "copybutton", "design-tabs")
                   if any(name in address for address in addresses)} for url, addresses in loaded.items()}
-    assert uses == {"en/topic-list/": {"topic-list.js", "mystnb."}, f"en/webinars/{SLUG}/": {"player.js"}, "en/": set()}
+    assert uses == {"en/topic-list/": {"topic-list.js"}, f"en/webinars/{SLUG}/": {"player.js"}, "en/": set()}
+    # One stylesheet and one head script join the small files every page loaded (engine/bundles.py).
+    for url, addresses in loaded.items():
+        sheets = [a for a in addresses if ".css" in a]
+        assert len(sheets) == 1 and "webinars-site.css?v=" in sheets[0], (url, sheets)
+        assert any("webinars-head.js?v=" in a for a in addresses), url
+        assert not any(name in a for a in addresses for name in ("doctools.js", "basic.css", "theme.css")), url
+    joined = (site / "en/_static/styles/webinars-site.css").read_text(encoding="utf-8")
+    for part in ("basic.css", "styles/pydata-sphinx-theme.css", "pygments.css", "webinars.css", "sphinx-design.min.css"):
+        assert f"/* {part} */" in joined, part
+    assert (site / "en/_static/webinars.css").read_text(encoding="utf-8").strip() in joined
+    assert 'url("../file.png")' in joined  # basic.css's image, from the bundle's folder
     webinar = page(built_mini, f"en/webinars/{SLUG}")
     description = webinar.select_one('meta[name="description"]')["content"]
     summary = webinar.select_one("section#summary p").get_text(" ", strip=True)

@@ -4,6 +4,7 @@
 - :mod:`.safety`: content stays data (no file inserted, no raw HTML but our signed fragments);
 - :mod:`.chrome`: what every page shows around its content (language switcher, hreflang
   links, text direction, site navigation, the project's CSS and JavaScript);
+- :mod:`.bundles`: the small stylesheets and head scripts joined, one request each;
 - :mod:`.search`: the search index (list pages by headings, Chinese words, no stale words);
 - :mod:`.notebooks`: myst-nb shows the outputs of the notebooks executed ahead of the build;
 - :mod:`.patches`: every change made to a library's internals, applied here when it
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import chrome, notebooks, patches, safety, search
+from . import bundles, chrome, notebooks, patches, safety, search
 
 __version__ = "1.0"
 
@@ -22,6 +23,7 @@ __version__ = "1.0"
 def setup(app) -> dict[str, Any]:
     safety.setup(app)
     chrome.setup(app)
+    bundles.setup(app)
     search.setup(app)
     notebooks.setup(app)
     patches.apply_section_numbers_only_when_numbered()
