@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
+# The Nu Html Checker for the tests (package.json, pinned in package-lock.json).
+NODE_READY := node_modules/.ready
 # apt-get as root, else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -18,7 +20,7 @@ PORT ?= 8000
 preview: $(READY)  ## build, serve at http://127.0.0.1:$(PORT)/ and build again whenever a file changes
 	$(BIN)/webinars preview --port $(PORT)
 
-test: $(READY) system-packages  ## the whole test suite, browser tests included
+test: $(READY) $(NODE_READY) system-packages  ## the whole test suite, browser tests included
 	$(BIN)/python -m pytest
 
 quick: $(READY)  ## the fast tests: no site build, no browser (under a minute)
@@ -34,11 +36,18 @@ $(READY): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-# Chromium drives the browser tests; the Noto fonts render Arabic and Chinese.
+# --ignore-scripts: vnu-jar's install script would download a Java runtime (Debian's is used).
+$(NODE_READY): package.json package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# Chromium drives the browser tests; the Noto fonts render Arabic and Chinese; Java runs the
+# Nu Html Checker.
 system-packages:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core default-jre-headless >/dev/null; \
 	fi
 
 messages: $(READY)  ## refresh the catalogue template and every language's catalogue
