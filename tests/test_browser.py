@@ -151,6 +151,21 @@ def test_the_recording_loads_nothing_from_the_video_host_until_the_visitor_asks(
     context.close()
 
 
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_readers_colour_scheme_applies_before_the_page_is_drawn(browser, served, scheme: str) -> None:
+    """The theme's own script resolves "auto" only once the page is parsed: the page showed
+    light first, then faded to dark (axe once measured a button mid-fade)."""
+    context = browser.new_context(color_scheme=scheme)
+    context.add_init_script("""document.addEventListener("readystatechange", () => {
+        if (document.readyState === "interactive") window.themeWhenParsed = document.documentElement.dataset.theme;
+    });""")
+    page = context.new_page()
+    page.goto(f"{served}/ar/webinars/{SLUG}/")
+    assert page.evaluate("window.themeWhenParsed") == scheme  # before the deferred scripts ran
+    assert page.locator("html").get_attribute("data-theme") == scheme
+    context.close()
+
+
 def test_keyboard_focus_is_visible(open_page) -> None:
     page = open_page(f"en/webinars/{SLUG}/")
     link = page.locator(".wb-facts a").first
