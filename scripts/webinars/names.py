@@ -51,7 +51,7 @@ def proposer_id(value: str, lang: str) -> str | None:
     if text in GROUPS:
         return text
     if _STATE_CODE.fullmatch(text):
-        return text if text in _states("en") else None
+        return text if text in _territories("en") else None
     key = text.casefold()
     return _group_names().get(key) or _GROUP_ALIASES.get(key) or _states(lang).get(key) \
         or _states("en").get(key)
@@ -61,7 +61,7 @@ def proposer_problem(value: str) -> str | None:
     """Why a proposer written as a code or an id is not one (a typo would otherwise show
     as written, unnoticed), or ``None``."""
     text = value.strip()
-    if _STATE_CODE.fullmatch(text) and text not in _states("en"):
+    if _STATE_CODE.fullmatch(text) and text not in _territories("en"):
         return (f"{text} is not the ISO 3166-1 alpha-2 code of a country: write the member state's "
                 "two-letter code, like BR or EG")
     if _ID.fullmatch(text) and text not in GROUPS and proposer_id(text, "en") is None:
@@ -102,8 +102,8 @@ def _territories(lang: str) -> dict[str, str]:
 
 @lru_cache(maxsize=None)
 def _states(lang: str) -> dict[str, str]:
-    """Codes by name (without case, either apostrophe) in `lang`, and the codes themselves."""
-    found = {code: code for code in _territories(lang)}
+    """Codes by name (without case, either apostrophe) in `lang`."""
+    found = {}
     for code, name in _territories(lang).items():
         for spelling in {name, name.replace("\u2019", "'")}:
             found[spelling.casefold()] = code

@@ -54,6 +54,15 @@ def shared_file(from_url: str, path: str) -> str:
     return site_root(from_url) + path
 
 
+DATA_ROOT = "data/"  # the downloads, shared by all languages, at the site root
+
+
+def topic_list_file(kind: str, code: str | None = None) -> str:
+    """The topic list as `kind` (csv, json) for readers of `code` (None: the default language's),
+    from the site's root."""
+    return f"{DATA_ROOT}topic-list{f'.{code}' if code else ''}.{kind}"
+
+
 def in_language(code: str, url: str) -> str:
     """The page at `url` of the language `code`, from the site's root (for an absolute address)."""
     return f"{code}/{url}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import yaml
+from markdown_it import MarkdownIt
 
 
 def fence(directive: str, content: str, argument: str = "", options: dict[str, str] | None = None) -> str:
@@ -42,12 +43,13 @@ def frontmatter(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False) + "---\n"
 
 
+_COMMONMARK = MarkdownIt("commonmark")  # made once: every webinar's and topic's page asks
+
+
 def first_paragraph(markdown: str, limit: int = 200) -> str:
     """The first paragraph of `markdown` as plain text (no markup, links as their text),
     cut after a word, before `limit` characters, where it is longer."""
-    from markdown_it import MarkdownIt
-
-    tokens = MarkdownIt("commonmark").parse(markdown)
+    tokens = _COMMONMARK.parse(markdown)
     for opening, inline in zip(tokens, tokens[1:]):
         if opening.type == "paragraph_open" and inline.type == "inline":
             words = "".join(" " if child.type in ("softbreak", "hardbreak") else child.content

@@ -75,12 +75,11 @@ _SCRIPTS_ONLY_FOR = {
     "player.js": "wb-facade",  # a recording's click-to-load player
     "design-tabs.js": "sd-tab-set",  # sphinx-design's tabs (which also work without it)
 }
-_STYLES_ONLY_FOR = {"mystnb.": "cell_output"}  # myst-nb's styles: the notebooks' pages
 
 
-def _wanted(filename: str, rules: dict[str, str], body: str) -> bool:
+def _wanted(filename: str, body: str) -> bool:
     name = filename.rpartition("/")[2]
-    return all(marker in body for prefix, marker in rules.items() if name.startswith(prefix))
+    return all(marker in body for prefix, marker in _SCRIPTS_ONLY_FOR.items() if name.startswith(prefix))
 
 
 _VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
@@ -163,9 +162,7 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
     target = app.builder.get_target_uri(pagename)
     body = context.get("body") or ""
     context["script_files"] = [js for js in context.get("script_files", ())
-                               if not getattr(js, "filename", None) or _wanted(js.filename, _SCRIPTS_ONLY_FOR, body)]
-    context["css_files"] = [css for css in context.get("css_files", ())
-                            if _wanted(getattr(css, "filename", str(css)), _STYLES_ONLY_FOR, body)]
+                               if not getattr(js, "filename", None) or _wanted(js.filename, body)]
     # docutils writes a viewport tag too: Sphinx's layout has one already.
     context["metatags"] = _VIEWPORT.sub("", context.get("metatags") or "")
     # Sphinx's <link rel="prev/next"> follow the table of contents, and a page is not

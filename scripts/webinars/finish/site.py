@@ -46,7 +46,7 @@ _CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOP
 # published paths it drops, one per line.
 DROPPED = ".dropped-"
 # The site's own top-level files besides the languages' folders.
-_SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), "data", "index.html", "404.html", ".nojekyll"}
+_SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), urls.DATA_ROOT.strip("/"), "index.html", "404.html", ".nojekyll"}
 # Sphinx's own files that are not part of the site.
 _SKIP = {".buildinfo", ".doctrees"}
 
@@ -240,13 +240,10 @@ def downloads(config: Config, catalogue: Catalogue, frame=None) -> dict[str, str
         csv = tables.export_csv(localised)
         text = json.dumps({"language": language.code, "columns": tables.COLUMNS,
                            "rows": tables.export_records(localised)}, ensure_ascii=False, indent=1)
-        files[f"data/{DOWNLOAD}.{language.code}.csv"], files[f"data/{DOWNLOAD}.{language.code}.json"] = csv, text
-        if language.code == config.default_language.code:
-            files[f"data/{DOWNLOAD}.csv"], files[f"data/{DOWNLOAD}.json"] = csv, text
+        default = language.code == config.default_language.code
+        for code in (language.code, None) if default else (language.code,):  # None: data/topic-list.csv
+            files[urls.topic_list_file("csv", code)], files[urls.topic_list_file("json", code)] = csv, text
     return files
-
-
-DOWNLOAD = "topic-list"
 
 
 def save_made_downloads(path: Path, content_key: str, files: dict[str, str]) -> None:

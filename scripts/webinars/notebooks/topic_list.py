@@ -10,8 +10,6 @@ from ..messages import N_
 from . import HTML, NotebookSite
 
 HERE = urls.page("topic-list")
-DATA = "data/"  # at the site root, shared by every language
-LIST = "topic-list"  # data/topic-list.<lang>.csv and .json (webinars.finish.site.downloads)
 
 
 def how_to_propose(site: NotebookSite) -> HTML:
@@ -88,8 +86,8 @@ def chart(site: NotebookSite) -> HTML:
 def downloads(site: NotebookSite) -> HTML:
     lang = site.lang
     return HTML(site.writer.render("topic_downloads.html", HERE,
-                                   csv=urls.shared_file(HERE, f"{DATA}{LIST}.{lang}.csv"),
-                                   json=urls.shared_file(HERE, f"{DATA}{LIST}.{lang}.json")))
+                                   csv=urls.shared_file(HERE, urls.topic_list_file("csv", lang)),
+                                   json=urls.shared_file(HERE, urls.topic_list_file("json", lang))))
 
 
 def _webinar_table(site: NotebookSite, name: str, heading: str) -> HTML:
