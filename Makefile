@@ -3,12 +3,13 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
-# The Nu Html Checker for the tests (package.json, pinned in package-lock.json).
+# The Nu Html Checker for the tests and PurgeCSS for `make styles` (package.json, pinned in
+# package-lock.json).
 NODE_READY := node_modules/.ready
 # apt-get as root, else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site check preview test quick audit messages system-packages clean
+.PHONY: site check preview test quick audit messages styles system-packages clean
 
 site: $(READY)  ## build the site into _build/site
 	$(BIN)/webinars build
@@ -23,8 +24,8 @@ preview: $(READY)  ## build, serve at http://127.0.0.1:$(PORT)/ and build again 
 test: $(READY) $(NODE_READY) system-packages  ## the whole test suite, browser tests included
 	$(BIN)/python -m pytest
 
-quick: $(READY)  ## the fast tests: no site build, no browser (under a minute)
-	$(BIN)/python -m pytest -q -m "not build and not browser"
+quick: $(READY)  ## the fast tests: no site build, no browser, no Node.js (under a minute)
+	$(BIN)/python -m pytest -q -m "not build and not browser and not node"
 
 audit: $(READY) system-packages  ## axe on every template x 6 languages x light and dark x desktop and phone (about 10 minutes)
 	$(BIN)/python -m pytest -q -m audit
@@ -54,6 +55,9 @@ messages: $(READY)  ## refresh the catalogue template and every language's catal
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location \
 	  --sort-output --project webinars -o book/locales/webinars.pot .
 	$(BIN)/pybabel update -i book/locales/webinars.pot -d book/locales -D webinars --no-fuzzy-matching --ignore-obsolete
+
+styles: $(READY) $(NODE_READY)  ## the theme's stylesheet without the rules no page can use (after changing a template or the theme)
+	$(BIN)/python scripts/theme_css.py
 
 clean:
 	rm -rf _build tests/fixtures/*/_build

@@ -311,3 +311,79 @@ def test_download_links_return_the_files(open_page, served) -> None:
         else:
             rows = json.loads(body)["rows"]
             assert len(rows) == 4 and {row["title_language"] for row in rows} == {"ar", "en"}
+
+
+# The rules of the theme's stylesheet that scripts/theme_css.py left out, each selector apart,
+# without the states a page is not in when loaded (hover, focus, ...) and pseudo-elements.
+_LEFT_OUT = """(original) => {
+  const split = (text) => {  // top-level commas only: not those inside :is(a, b)
+    const parts = []; let depth = 0, start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === "(") depth++; else if (c === ")") depth--;
+      else if (c === "," && depth === 0) { parts.push(text.slice(start, i).trim()); start = i + 1; }
+    }
+    parts.push(text.slice(start).trim());
+    return parts;
+  };
+  // Each selector with its rule's declarations and the at-rules around it: a selector that
+  // several rules share is counted once per rule.
+  const selectors = (rules, into, around = "") => {
+    for (const rule of rules) {
+      if (rule.selectorText) {
+        split(rule.selectorText).forEach((s) => into.set(`${around}${s}{${rule.style.cssText}}`, s));
+      } else if (rule.cssRules) {
+        selectors(rule.cssRules, into, `${around}${rule.cssText.slice(0, rule.cssText.indexOf("{"))}{`);
+      }
+    }
+    return into;
+  };
+  const sheet = [...document.styleSheets].find((s) => (s.href || "").includes("webinars-site.css"));
+  const kept = selectors(sheet.cssRules, new Map());
+  const style = document.createElement("style");
+  style.media = "not all";  // parsed, never applied
+  style.textContent = original;
+  document.head.append(style);
+  const all = selectors(style.sheet.cssRules, new Map());
+  style.remove();
+  return [...new Set([...all].filter(([key]) => !kept.has(key)).map(([, selector]) => selector))];
+}"""
+_MATCHING = r"""(selectors) => {
+  const state = /::?(?:-[a-z]+-)?(?:hover|focus-visible|focus-within|focus|active|visited|checked|disabled|enabled|target|placeholder-shown|invalid|valid|indeterminate|read-only|autofill|popover-open|modal|before|after|first-line|first-letter|placeholder|selection|marker|backdrop|file-selector-button|-webkit-[a-z-]+|-moz-[a-z-]+)(?![\w-])(?:\([^)]*\))?/g;
+  return selectors.filter((selector) => {
+    const plain = selector.replace(state, "").trim();
+    if (!plain || /[>+~]$/.test(plain)) return false;
+    try { return document.querySelector(plain) !== null; } catch (error) { return false; }
+  });
+}"""
+
+
+def test_no_rule_left_out_of_the_theme_stylesheet_matches_a_page(browser, built_mini, served, built_sample,
+                                                                 served_sample) -> None:
+    """scripts/theme_css.py keeps the theme's rules whose names occur in the sources that write
+    pages; on every page of the fixture site and of the sample in English, Arabic and Chinese,
+    no rule it left out would have styled an element."""
+    import pydata_sphinx_theme
+
+    original = (Path(pydata_sphinx_theme.__file__).parent
+                / "theme/pydata_sphinx_theme/static/styles/pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    urls = [f"{base}/{path}" for root, base, languages in ((built_mini, served, ("en",)),
+                                                         (built_sample, served_sample, ("en", "ar", "zh")))
+            for path in _pages(root / "_build" / "site", languages)]
+    assert len(urls) > 60
+    page = browser.new_page()
+    page.goto(urls[0])
+    left_out = page.evaluate(_LEFT_OUT, original)
+    assert len(left_out) > 1000, "the joined stylesheet should hold the theme's used rules only"
+    matched: dict[str, str] = {}
+    for url in urls:
+        page.goto(url)
+        for selector in page.evaluate(_MATCHING, left_out):
+            matched.setdefault(selector, url)
+    page.close()
+    assert not matched, f"rules left out that style these pages (run `make styles`?): {matched}"
+
+
+def _pages(site: Path, languages: tuple[str, ...]) -> list[str]:
+    return sorted(index.parent.relative_to(site).as_posix() + "/" for lang in languages
+                  for index in (site / lang).rglob("index.html"))

@@ -126,8 +126,13 @@ def test_every_page_has_the_basics_a_visitor_notices(built_mini: Path) -> None:
         assert any("webinars-head.js?v=" in a for a in addresses), url
         assert not any(name in a for a in addresses for name in ("doctools.js", "basic.css", "theme.css")), url
     joined = (site / "en/_static/styles/webinars-site.css").read_text(encoding="utf-8")
-    for part in ("basic.css", "styles/pydata-sphinx-theme.css", "pygments.css", "webinars.css", "sphinx-design.min.css"):
+    for part in ("basic.css", "styles/theme-used.css", "pygments.css", "webinars.css", "sphinx-design.min.css"):
         assert f"/* {part} */" in joined, part
+    # The theme's stylesheet without the rules no page can use (scripts/theme_css.py; that no
+    # rule left out matches a page is tested in test_browser.py), and no Bootstrap script.
+    assert "/* styles/pydata-sphinx-theme.css */" not in joined and ".carousel-item" not in joined
+    assert not any("bootstrap" in a for addresses in loaded.values() for a in addresses)
+    assert "pst-back-to-top" in (site / "en/_static/scripts/webinars-head.js").read_text(encoding="utf-8")
     assert (site / "en/_static/webinars.css").read_text(encoding="utf-8").strip() in joined
     assert 'url("../file.png")' in joined  # basic.css's image, from the bundle's folder
     webinar = page(built_mini, f"en/webinars/{SLUG}")

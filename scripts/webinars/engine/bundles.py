@@ -21,10 +21,13 @@ import zlib
 from pathlib import Path
 
 STYLES = "styles/webinars-site.css"
-STYLE_PARTS = ("basic.css", "styles/pydata-sphinx-theme.css", "pygments.css", "styles/sphinx-book-theme.css",
+# styles/theme-used.css: pydata-sphinx-theme's stylesheet without the rules no page can use
+# (scripts/theme_css.py, `make styles`), in its place.
+STYLE_PARTS = ("basic.css", "styles/theme-used.css", "pygments.css", "styles/sphinx-book-theme.css",
                "mystnb.*.css", "webinars.css", "sphinx-design.min.css")
 SCRIPTS = "scripts/webinars-head.js"
-SCRIPT_PARTS = ("documentation_options.js", "doctools.js", "scripts/sphinx-book-theme.js")
+# back-to-top.js is ours (what the theme's bootstrap.js did for the page, without Bootstrap).
+SCRIPT_PARTS = ("documentation_options.js", "doctools.js", "scripts/sphinx-book-theme.js", "back-to-top.js")
 
 _URL = re.compile(r"""url\(\s*(['"]?)(?!data:|https?:|/|#)([^'")]+)\1\s*\)""")
 
