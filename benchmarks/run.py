@@ -18,7 +18,6 @@ For each size N it generates a corpus (benchmarks/corpus.py) and measures:
 from __future__ import annotations
 
 import argparse
-import filecmp
 import re
 import shutil
 import statistics
@@ -143,16 +142,18 @@ def page_stamps(root: Path) -> dict[Path, int]:
 
 
 def differing(a: Path, b: Path) -> list[str]:
-    """Files that differ between two sites, Sphinx's ?v= cache-busting checksums aside."""
+    """Files that differ between two sites, Sphinx's ?v= cache-busting checksums and the
+    order of Pagefind's filter values aside (webinars.engine.search.comparable)."""
+    from webinars.engine.search import comparable
+
     strip = re.compile(rb"\?v=[0-9a-f]{8}")
-    names_a = {p.relative_to(a) for p in a.rglob("*") if p.is_file()}
-    names_b = {p.relative_to(b) for p in b.rglob("*") if p.is_file()}
-    found = [str(n) for n in names_a ^ names_b]
-    for name in names_a & names_b:
-        if not filecmp.cmp(a / name, b / name, shallow=False):
-            if strip.sub(b"", (a / name).read_bytes()) != strip.sub(b"", (b / name).read_bytes()):
-                found.append(str(name))
-    return sorted(found)
+
+    def files(site: Path) -> dict[str, bytes]:
+        return comparable({p.relative_to(site).as_posix(): strip.sub(b"", p.read_bytes())
+                           for p in site.rglob("*") if p.is_file()})
+
+    mine, theirs = files(a), files(b)
+    return sorted(name for name in mine.keys() | theirs.keys() if mine.get(name) != theirs.get(name))
 
 
 def add_webinar(root: Path, name: str = "added") -> None:

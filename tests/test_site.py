@@ -106,7 +106,7 @@ def test_every_page_has_the_basics_a_visitor_notices(built_mini: Path) -> None:
         doc = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
         assert len(doc.select('meta[name="viewport"]')) == 1, url
         assert doc.select_one('link[rel="icon"]')["href"].endswith("_static/favicon.svg"), url
-        assert not doc.select('script[src$="searchindex.js"]'), url
+        assert not doc.select('script[src$="searchindex.js"], script[src*="searchtools"]'), url
         assert "By " not in doc.select_one("footer").get_text(), url
         # Font Awesome's script and font were four fifths of a page's weight: icons are inline SVG.
         assert not doc.select('[class*="fa-"], script[src*="fontawesome"]'), url
@@ -296,12 +296,15 @@ def add_new_webinar(root: Path) -> None:
 
 def site_files(root: Path) -> dict[str, bytes]:
     """Every published file; Sphinx's cache-busting ``?v=`` checksums aside (a clean build
-    links myst-nb's stylesheet before writing it, so it has none there)."""
+    links myst-nb's stylesheet before writing it, so it has none there), and the order in
+    which Pagefind writes a filter's values (see webinars.engine.search.comparable)."""
     import re
 
+    from webinars.engine.search import comparable
+
     site = root / "_build/site"
-    return {p.relative_to(site).as_posix(): re.sub(rb"\?v=[0-9a-f]{8}", b"", p.read_bytes())
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return comparable({p.relative_to(site).as_posix(): re.sub(rb"\?v=[0-9a-f]{8}", b"", p.read_bytes())
+                       for p in sorted(site.rglob("*")) if p.is_file()})
 
 
 def test_rebuild_after_adding_a_webinar_equals_a_clean_build(mini: Path, tmp_path: Path) -> None:
@@ -545,59 +548,45 @@ def test_a_build_with_nothing_changed_stops_early_and_says_so(built_mini: Path, 
     assert published.stat().st_mtime_ns == before
 
 
-def test_the_chinese_search_keeps_its_split_words_for_the_next_build(built_mini: Path, monkeypatch) -> None:
-    """A rebuild splits again only Chinese it never saw: no 0.7 s load of jieba's word list."""
-    import pickle
-    from types import SimpleNamespace
-
-    import jieba
-
-    from webinars.engine.search import ChineseWords
-
-    work = LanguageWork(built_mini / "_build/work/zh")
-    _version, kept_runs = pickle.loads(work.chinese_words.read_bytes())  # a Memo's file
-    runs = {run: words for run, (_key, words) in kept_runs.items()}
-    assert runs and all(not run.isascii() for run in runs)
-    app = SimpleNamespace(config=SimpleNamespace(language="zh_CN", html_search_options={}),
-                          doctreedir=str(work.doctrees))
-    kept = ChineseWords()
-    kept.open(app)
-    monkeypatch.setattr(jieba, "cut_for_search", lambda _text: pytest.fail("jieba split a kept run"))
-    for run, words in runs.items():
-        assert kept.split(run) == words
-    assert not kept.added
-    # Words kept for another jieba (version or word list) are not used.
-    app.config.html_search_options = {"dict": "another-word-list.txt"}
-    other = ChineseWords()
-    other.open(app)
-    monkeypatch.setattr(jieba, "cut_for_search", lambda text: iter([text]))
-    run = next(iter(runs))
-    assert other.split(run) == (run,) and other.added
-
-
-def search_index(root: Path, lang: str) -> dict:
+def indexed(root: Path, lang: str) -> dict[str, dict]:
+    """What Pagefind indexed of a language's pages, by URL: each fragment's content, title,
+    filters and meta (a fragment is gzip, a signature, then JSON)."""
+    import gzip
     import json
 
-    text = (root / "_build/site" / lang / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+    pages = {}
+    for path in (root / "_build/site" / lang / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        fragment = json.loads(data[data.index(b"{"):])
+        pages[fragment["url"]] = fragment
+    return pages
 
 
-def pages_with(index: dict, word: str) -> set[str]:
-    found = set()
-    for mapping in (index["terms"], index["titleterms"]):
-        hits = mapping.get(word, [])
-        found |= {index["docnames"][i] for i in ([hits] if isinstance(hits, int) else hits)}
-    return found
-
-
-def test_search_finds_a_webinar_on_its_own_page_not_on_the_lists(built_mini: Path) -> None:
-    """The lists of webinars and topics are found by their own titles and headings only."""
-    index = search_index(built_mini, "en")
-    # "valuing" is in one webinar's title, which every list names.
-    assert pages_with(index, "valu") >= {"webinars/2027-01-12-tto-advanced/index"}
-    assert not pages_with(index, "valu") & {"webinars/index", "topic-list/index", "series/index", "topics/index"}
-    assert "topic-list/index" in pages_with(index, "propos")  # "Proposals under consideration"
-    assert "series/index" in pages_with(index, "seri")  # "All series"
+def test_the_search_index_holds_each_pages_own_text_and_its_filters(built_mini: Path) -> None:
+    """Pagefind indexes each language apart (engine/search.py); a page is found by its own
+    text, not by the lists that name it, and carries what the search page filters by."""
+    site = built_mini / "_build/site"
+    assert not list(site.rglob("searchindex.js"))
+    english = indexed(built_mini, "en")
+    webinar = english[f"/webinars/{SLUG}/"]
+    assert webinar["meta"]["title"] == "Technology transfer offices: first steps", webinar["meta"]
+    assert webinar["filters"]["kind"] == ["Webinar"] and webinar["filters"]["status"] == ["Held"]
+    assert webinar["filters"]["year"] == ["2024"] and "English" in webinar["filters"]["language"]
+    assert webinar["meta"]["date"] == "January 10, 2024" and webinar["meta"]["status"] == "Held"
+    assert "#" not in webinar["meta"]["title"] and "Duration" not in webinar["content"]
+    assert "Feedback" not in webinar["content"]  # survey figures are never searchable
+    topic = english["/topics/tech-transfer/"]
+    assert topic["filters"]["kind"] == ["Topic"] and topic["filters"]["scope"]
+    # A list names every webinar: it is found by its title only, never by the webinars' words.
+    assert "valuing" in english["/webinars/2027-01-12-tto-advanced/"]["content"].lower()
+    lists = [english[url] for url in ("/webinars/", "/topics/", "/series/", "/topic-list/") if url in english]
+    assert lists and not any("valuing" in page["content"].lower() for page in lists)
+    assert "/search/" not in english and "/genindex/" not in english
+    # Each language its own index, in its own words.
+    arabic = indexed(built_mini, "ar")
+    assert arabic[f"/webinars/{SLUG}/"]["filters"]["status"] == ["عُقدت"]
+    assert (site / "zh/pagefind/pagefind-entry.json").is_file()
+    assert not list(site.rglob("pagefind-ui.js"))  # Pagefind's own interfaces are not used
 
 
 def test_languages_built_one_after_another_by_one_process_each_have_their_own_words(mini: Path) -> None:

@@ -65,7 +65,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                 sources = Sources(config, content, inputs, fragment_key, fresh)
                 with start_languages([language.code for language in config.languages], sources, inputs.shared,
                                      staging.add_language, notebooks, jobs, fresh, config.root,
-                                     chinese=kernels is not None and _has_chinese(config), order=order) as languages:
+                                     order=order) as languages:
                     staging.add_media(content.catalogue)
                     made = None if notebooks.runs else downloads(config, content.catalogue)
                     built = clock.lap("build", languages.wait(), since="load")
@@ -165,10 +165,6 @@ def _slowest_first(config: Config) -> list[str]:
     return sorted((language.code for language in config.languages), key=lambda lang: -last.get(f"build {lang}", 0.0))
 
 
-def _has_chinese(config: Config) -> bool:
-    return any(language.code.startswith("zh") for language in config.languages)
-
-
 def _record(work: Work, inputs: Fingerprints, notebooks: NotebookRun, built: list, clock: _Clock) -> None:
     """What the next build compares with: the stamps of this good build, and its timings."""
     write_atomic(work.site_stamp, inputs.site)
@@ -187,7 +183,7 @@ def warm_up(root: Path, pool: KernelPool, jobs: int | None = None) -> None:
 
     config = load_config(Path(root).resolve())
     run_ahead.warm_up(config, pool, jobs)
-    preload(chinese=_has_chinese(config))
+    preload()
     warm_up_sources(config)
 
 

@@ -142,10 +142,6 @@ class LanguageWork:
     def compiled_templates(self) -> Path:  # the theme's templates, compiled by Jinja
         return self.root / "compiled-templates"
 
-    @property
-    def chinese_words(self) -> Path:  # jieba's split of each run of Chinese text
-        return self.root / "chinese-words.pickle"
-
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write `path` whole or not at all: a reader finds the old file or the new one."""

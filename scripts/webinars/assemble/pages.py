@@ -128,12 +128,6 @@ def precompile_templates() -> None:
         env.get_template(name)
 
 
-# A page that lists the webinars or topics (each of which has its own page): the search
-# index takes its title and headings only, so that a search for a webinar's title finds
-# the webinar's page, not also every list that names it (see webinars.engine.extension).
-LIST_PAGE = {"search": "headings"}
-
-
 class PageWriter:
     """Renders the pages of one language."""
 
@@ -397,7 +391,7 @@ class PageWriter:
         return myst.first_paragraph(text) or myst.first_paragraph(document.body)
 
     def _generated(self, here: str, title: str, html: str) -> SourcePage:
-        meta = {**self._meta(self.lang), **LIST_PAGE}
+        meta = self._meta(self.lang)
         return SourcePage(here, myst.frontmatter(meta) + f"# {myst.text(title)}\n\n"
                           + self.fragment(html), title=title, lang=self.lang, late=self._late_parts(here))
 

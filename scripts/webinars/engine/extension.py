@@ -5,7 +5,7 @@
 - :mod:`.chrome`: what every page shows around its content (language switcher, hreflang
   links, text direction, site navigation, the project's CSS and JavaScript);
 - :mod:`.bundles`: the small stylesheets and head scripts joined, one request each;
-- :mod:`.search`: the search index (list pages by headings, Chinese words, no stale words);
+- :mod:`.search`: Sphinx's search off, and the search page (Pagefind indexes each language);
 - :mod:`.notebooks`: myst-nb shows the outputs of the notebooks executed ahead of the build;
 - :mod:`.patches`: every change made to a library's internals, applied here when it
   holds for the whole process.
@@ -27,5 +27,4 @@ def setup(app) -> dict[str, Any]:
     search.setup(app)
     notebooks.setup(app)
     patches.apply_section_numbers_only_when_numbered()
-    patches.apply_prune_only_when_a_page_is_gone()
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

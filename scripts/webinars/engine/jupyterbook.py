@@ -28,7 +28,7 @@ from pathlib import Path
 from ..fingerprints import stat_digest
 from ..problems import InvalidInput
 from ..work import LanguageWork, Memo, write_atomic
-from . import patches
+from . import patches, search
 from .reports import build_problems, pages_with_problems, without_colours
 
 if TYPE_CHECKING:
@@ -39,12 +39,11 @@ BUILDER = "dirhtml"  # clean URLs: webinars/<slug>/index.html
 
 # What a language's build imports; imported once here, before the languages are forked.
 PRELOAD = (
-    "jupyter_book.config", "sphinx.application", "sphinx.builders.dirhtml", "sphinx.search",
+    "jupyter_book.config", "sphinx.application", "sphinx.builders.dirhtml",
     "sphinx.util.docutils", "myst_parser", "myst_nb", "myst_nb.sphinx_ext", "sphinx_book_theme",
     "pydata_sphinx_theme", "sphinx_design", "sphinx_copybutton",
     "sphinx_external_toc", "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering",
     "sphinx.ext.intersphinx", "nbclient", "webinars.engine.extension",
-    "sphinx.search.en", "sphinx.search.es", "sphinx.search.fr", "sphinx.search.ru",
     "sphinx_design.extension", "sphinx.ext.doctest", "packaging.specifiers",
     # imported by the extensions' set-up and by the first page read or written
     "xml.dom.minidom", "myst_nb.ext.execution_tables", "myst_nb.ext.glue.directives",
@@ -73,14 +72,8 @@ class LanguageBuild:
     src: Path | None = None  # the language's source tree, once written
 
 
-def preload(chinese: bool = False) -> None:
-    """Import what every language's build needs, so that forked processes share it.
-
-    With `chinese`, also import Sphinx's Chinese search and load the word list it splits
-    text with (0.1 s and 0.7 s): worth it where it serves many builds (``webinars
-    preview``); otherwise the Chinese language's process does both itself, while the
-    others build.
-    """
+def preload() -> None:
+    """Import what every language's build needs, so that forked processes share it."""
     from sphinx.application import builtin_extensions  # Sphinx loads them all in every build
 
     patches.defer_notebook_runners()
@@ -90,16 +83,6 @@ def preload(chinese: bool = False) -> None:
         except ImportError:
             pass  # an optional extension: the build imports what it needs
     _first_uses()
-    if not chinese:
-        return
-    try:
-        import jieba
-        import sphinx.search.zh  # noqa: F401
-    except ImportError:
-        return
-    jieba.setLogLevel(logging.WARNING)  # no progress chatter
-    if not jieba.dt.initialized:
-        jieba.initialize()
 
 
 def _first_uses() -> None:
@@ -152,7 +135,7 @@ class _Job:
 
 def start_languages(langs: list[str], sources: Sources, shared: str, stage: Callable[[str, Path], None] | None,
                     notebooks: NotebookRun | None = None, jobs: int | None = None, fresh: bool = False,
-                    root: Path | None = None, chinese: bool = False, order: list[str] | None = None) -> Languages:
+                    root: Path | None = None, order: list[str] | None = None) -> Languages:
     """Start building `langs` (in the `order` given, if any), `jobs` at a time, each in a
     worker process; ``wait()`` on the result for them (in the order of `langs`).
 
@@ -162,11 +145,9 @@ def start_languages(langs: list[str], sources: Sources, shared: str, stage: Call
 
     The `notebooks` may still be running: Sphinx then reads every other page first, and
     the notebooks' pages once their results are stored (:meth:`NotebookRun.hold`).
-    With `chinese`, the Chinese search's word list is loaded here, for every build to
-    come (the preview).
     """
     sources.warm_up()
-    preload(chinese=chinese)
+    preload()
     if notebooks is not None:
         notebooks.ready_to_fork()
     return Languages(langs, _Job(sources, fresh, shared, stage, notebooks), jobs, root, order)
@@ -350,7 +331,7 @@ def _language(lang: str, job: _Job, channel) -> None:
             pages = set(recheck) | pages_with_problems(result.warnings, src)
             write_atomic(here.recheck, "".join(f"{page}\n" for page in sorted(pages)))
     if result.ok:
-        problems = fill_late_parts(out, late, written, filled)
+        problems = fill_late_parts(out, late, written, filled) or search.index(out)
         if problems:
             result = LanguageBuild(lang, False, tuple(problems), result.seconds)
     if result.ok and job.stage is not None:
@@ -433,7 +414,7 @@ def _read_notebooks_last(app, notebooks: set[str], wait: Callable[[], None]) -> 
 
 
 # What Sphinx itself writes beside the pages.
-_SPHINX_OWN = {"_static", "_images", "_downloads", "_sources", "search", "genindex", "py-modindex"}
+_SPHINX_OWN = {"_static", "_images", "_downloads", "_sources", "search", "genindex", "py-modindex", search.BUNDLE}
 
 
 def _prune_removed_pages(src: Path, out: Path) -> None:

@@ -8,7 +8,7 @@ replaces, its signature, the lines of upstream code that make the patch correct)
 When a test fails, read the patch's docstring, read the new upstream code, then adjust
 the patch (or drop it, if upstream now does the same) and its row here.
 
-What a patch is for stays in the module that uses it (:mod:`.search`, :mod:`.notebooks`,
+What a patch is for stays in the module that uses it (:mod:`.notebooks`,
 :mod:`.jupyterbook`); here is only how it reaches into the library. Nothing is imported
 from the libraries until a patch is applied: :func:`defer_notebook_runners` must run
 before myst-nb's execution clients are imported.
@@ -20,7 +20,7 @@ import importlib
 import importlib.util
 import sys
 import types
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,27 +34,12 @@ class Patch:
 
 
 PATCHES = (
-    Patch("apply_prune_only_when_a_page_is_gone", {"sphinx": "7.4.7"},
-          "sphinx.search.IndexBuilder.prune",
-          "pruning the loaded search index intersects thousands of sets on every build"),
     Patch("apply_section_numbers_only_when_numbered", {"sphinx-external-toc": "1.1.0", "sphinx": "7.4.7"},
           "sphinx_external_toc.collectors.TocTreeCollectorWithStyles.assign_section_numbers",
           "deep-copies every page's title into the environment on every build: 5 % of a rebuild"),
     Patch("notebook_outputs_from", {"myst-nb": "1.4.0"},
           "myst_nb.sphinx_.create_client (and a NotebookClientBase subclass using its _notebook, _kwargs)",
           "myst-nb shows the outputs of the notebooks our kernels executed ahead of the build"),
-    Patch("index_pages_as", {"sphinx": "7.4.7"},
-          "StandaloneHTMLBuilder.index_page, on the builder instance",
-          "the search index takes only the headings of the list pages"),
-    Patch("forget_words_without_pages", {"sphinx": "7.4.7"},
-          "IndexBuilder._mapping and IndexBuilder._title_mapping (private)",
-          "an incremental build's search index keeps words no page contains any more"),
-    Patch("share_stems_across_pages", {"sphinx": "7.4.7"},
-          "SearchLanguage.stem, on the indexer's instance",
-          "Sphinx remembers stems within one page only"),
-    Patch("chinese_search", {"sphinx": "7.4.7"},
-          "sphinx.search.zh.SearchChinese: init, split, latin_terms, latin1_letters, JIEBA",
-          "jieba splits only the text that is not plain ASCII, each run once across builds"),
     Patch("keep_static_files", {"sphinx": "7.4.7"},
           "StandaloneHTMLBuilder.copy_static_files, on the builder instance",
           "static files are copied (and rendered) on every build: 5 % of a rebuild"),
@@ -72,105 +57,6 @@ PATCHES = (
           "the extensions and settings of Jupyter Book's final Sphinx configuration",
           "sphinx_thebe, sphinx_comments and sphinx_togglebutton write inline scripts (CSP)"),
 )
-
-
-# -- Sphinx's search index ------------------------------------------------------------------
-
-
-def apply_prune_only_when_a_page_is_gone() -> None:
-    """Sphinx prunes the search index it loaded to the pages that still exist on every
-    build, intersecting the page set of each of its words with them (thousands of sets)
-    even when no page is gone. When every indexed page is still there, the index is left
-    as it is: the same as pruning it (the index is sorted when written).
-
-    Process-wide; applying it again changes nothing."""
-    from sphinx.search import IndexBuilder
-
-    prune = IndexBuilder.prune
-    if getattr(prune, "_webinars", False):
-        return
-
-    def prune_if_needed(self, docnames) -> None:
-        docnames = set(docnames)
-        if self._titles.keys() <= docnames:
-            return
-        prune(self, docnames)
-
-    prune_if_needed._webinars = True
-    prune_if_needed.__wrapped__ = prune
-    IndexBuilder.prune = prune_if_needed
-
-
-def index_pages_as(builder, what_to_index: Callable) -> None:
-    """`builder` indexes for search `what_to_index(pagename, doctree)` instead of each page's
-    document (its title is kept). Sphinx calls ``self.index_page`` for every page it
-    writes, so replacing it on this builder alone is enough."""
-    original = getattr(builder, "index_page", None)
-    if original is None:
-        return  # a builder that writes no search index
-
-    def index_page(pagename: str, doctree, title: str) -> None:
-        original(pagename, what_to_index(pagename, doctree), title)
-
-    index_page.__wrapped__ = original
-    builder.index_page = index_page
-
-
-def forget_words_without_pages(indexer) -> None:
-    """Remove from `indexer` (Sphinx's ``IndexBuilder``) the words whose set of pages is empty.
-
-    Sphinx's prune leaves such words in its private ``_mapping`` and ``_title_mapping``
-    (the words of the page texts and of the titles), and writes them into the index."""
-    for mapping in (getattr(indexer, "_mapping", {}), getattr(indexer, "_title_mapping", {})):
-        for word in [word for word, pages in mapping.items() if not pages]:
-            del mapping[word]
-
-
-def share_stems_across_pages(language) -> None:
-    """`language` (the indexer's ``SearchLanguage``) remembers the stem of every word for the
-    whole build. Sphinx's index stems every word of every page and remembers stems only
-    within one page; most words recur across pages. Its ``feed`` looks up
-    ``self.lang.stem`` for each page, so replacing it on the instance is enough."""
-    import functools
-
-    if language is not None and not getattr(language, "_wb_shared_stems", False):
-        language.stem = functools.lru_cache(maxsize=200_000)(language.stem)
-        language._wb_shared_stems = True
-
-
-def chinese_search(split_other: Callable[[str], Iterable[str]]) -> type:
-    """Sphinx's Chinese search language, with jieba only through `split_other`.
-
-    Sphinx runs jieba (pure Python) over every text of a Chinese page, and much of the
-    Chinese site is English: pages shown where a translation is missing, names and titles
-    in the lists. In ASCII text jieba finds the words a regular expression finds (Sphinx
-    adds those anyway), the parts of words joined by ``_`` (added here), and punctuation
-    the index has no use for. So a text's words are those Sphinx's regular expression
-    finds (``latin1_letters``), their parts around ``_``, and, for a text that is not
-    plain ASCII, the words `split_other` returns for it (:mod:`.search` gives jieba only
-    the runs of characters outside ASCII, and keeps each run's words between builds).
-    Over every text of the Chinese pages at 300 webinars, jieba on whole texts took 4.8 s,
-    on the runs of characters outside ASCII 0.8 s.
-
-    Sphinx keeps the words it found (``latin_terms``, which ``stem`` looks up once per
-    word stemmed) in a list, shared by every instance as a class attribute: here each
-    instance has its own set."""
-    from sphinx.search import zh
-
-    class ChineseSearch(zh.SearchChinese):
-        def init(self, options: dict[str, str]) -> None:
-            super().init(options)
-            self.latin_terms = set()
-
-        def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's name
-            latin = [term.strip() for term in self.latin1_letters.findall(input)]
-            self.latin_terms.update(latin)
-            words = latin + [part for term in latin if "_" in term for part in term.split("_") if part]
-            if zh.JIEBA and not input.isascii():
-                words.extend(split_other(input))
-            return words
-
-    return ChineseSearch
 
 
 # -- Sphinx's table of contents ---------------------------------------------------------------
