@@ -18,7 +18,7 @@ import psutil
 import pytest
 
 from test_notebooks import executed_copies, executed_by_myst_nb
-from test_site import NEW_WEBINAR, site_files
+from test_site import NEW_WEBINAR, indexed, site_files
 from webinars.pipeline import build_site
 from webinars.work import Work
 from webinars.preview import Preview
@@ -51,10 +51,16 @@ def test_a_rebuild_in_the_preview_runs_the_notebooks_in_its_warm_kernels_and_equ
         folder = mini / "content/webinars" / NEW_SLUG
         folder.mkdir()
         (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")
+        preview.index()
         report = preview.build()
         assert "build" in report.timings
         assert preview.pool.current is kernels and kernels.usable()
         assert not (mini / "_build/site.new").exists()  # its changes were moved into the site
+        # The page shows first; the search index follows, made from the pages published.
+        assert (mini / f"_build/site/en/webinars/{NEW_SLUG}/index.html").is_file()
+        assert f"/webinars/{NEW_SLUG}/" not in indexed(mini, "en")
+        assert preview.index() > 0
+        assert f"/webinars/{NEW_SLUG}/" in indexed(mini, "en")
     finally:
         preview.close()
     for lang in ("en", "ar", "zh"):
@@ -149,6 +155,13 @@ def test_saving_a_webinar_shows_it_on_reload_and_bad_content_keeps_the_last_site
                                timeout=30_000)
         page.goto(url + f"en/webinars/{NEW_SLUG}/")
         assert page.locator("h1").inner_text() == "Licensing for start-ups"
+        # The search index follows the pages, made once they are published.
+        running.wait_for(r"\] search index made in")
+        page.goto(url + "en/search/?q=start-ups")
+        found = page.locator(".wb-search-results li a")
+        found.first.wait_for(timeout=15_000)
+        assert any(NEW_SLUG in found.nth(i).get_attribute("href") for i in range(found.count()))
+        page.goto(url + f"en/webinars/{NEW_SLUG}/")
 
         (folder / "index.md").write_text(NEW_WEBINAR.replace("status: held", "status: finished"), encoding="utf-8")
         problem = running.wait_for(r"index\.md:\d+: status: .*")

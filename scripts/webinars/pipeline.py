@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import secrets
 import time
 from contextlib import contextmanager
@@ -41,11 +42,14 @@ class Report:
 
 
 def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels: KernelPool | None = None,
-               wait: bool = False) -> Report:
+               wait: bool = False, index: bool = True) -> Report:
     """Build the site into ``_build/site``; the previous site stays if anything fails.
 
     With `kernels`, the notebooks run in kernels kept from earlier builds (``webinars preview``).
     One build of a site runs at a time: another one is refused, or with `wait` waited for.
+    Without `index`, the site is published with the search index of the last build that
+    made one; :func:`index_search` then brings it up to date (the preview shows a change
+    first, and makes its search index after).
     """
     from .engine.jupyterbook import start_languages
     from .finish.site import Staging, downloads
@@ -65,7 +69,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                 sources = Sources(config, content, inputs, fragment_key, fresh)
                 with start_languages([language.code for language in config.languages], sources, inputs.shared,
                                      staging.add_language, notebooks, jobs, fresh, config.root,
-                                     order=order) as languages:
+                                     order=order, index=index) as languages:
                     staging.add_media(content.catalogue)
                     made = None if notebooks.runs else downloads(config, content.catalogue)
                     built = clock.lap("build", languages.wait(), since="load")
@@ -73,8 +77,36 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                 staging.add_shared_files(made or run_ahead.made_downloads(config, inputs)
                                          or downloads(config, content.catalogue))
                 staging.publish()
-        _record(config.work, inputs, notebooks, built, clock)
+        _record(config.work, inputs, notebooks, built, clock, index)
     return clock.report(config, content)
+
+
+def index_search(root: Path, jobs: int | None = None) -> float:
+    """Make the search index of every language's last built pages, and publish what changed
+    of it; the seconds it took. What a build made without `index` (``webinars preview``)
+    leaves to do: the site published equals a clean build's once this is done. An index
+    that cannot be made leaves the one published; the next build says why."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .engine import search
+    from .finish.site import Staging
+
+    started = time.perf_counter()
+    config = load_config(Path(root).resolve())
+    with _one_build_at_a_time(config.work, wait=True):
+        pages = {language.code: config.work.language(language.code).html for language in config.languages}
+        pages = {lang: html for lang, html in pages.items() if (html / "index.html").is_file()}
+        # Pagefind is a process of its own: threads are enough to keep the cores busy.
+        with ThreadPoolExecutor(max_workers=jobs or None) as pool:
+            made = {lang: not problems for lang, problems in zip(pages, pool.map(search.index, pages.values()))}
+        with Staging(config) as staging:
+            for lang, html in pages.items():
+                if made[lang]:
+                    staging.add_language(lang, html)
+            staging.publish()
+        if all(made.values()) and config.work.unindexed_stamp.is_file():
+            os.replace(config.work.unindexed_stamp, config.work.site_stamp)
+    return time.perf_counter() - started
 
 
 class _Clock:
@@ -165,9 +197,17 @@ def _slowest_first(config: Config) -> list[str]:
     return sorted((language.code for language in config.languages), key=lambda lang: -last.get(f"build {lang}", 0.0))
 
 
-def _record(work: Work, inputs: Fingerprints, notebooks: NotebookRun, built: list, clock: _Clock) -> None:
-    """What the next build compares with: the stamps of this good build, and its timings."""
-    write_atomic(work.site_stamp, inputs.site)
+def _record(work: Work, inputs: Fingerprints, notebooks: NotebookRun, built: list, clock: _Clock,
+            index: bool = True) -> None:
+    """What the next build compares with: the stamps of this good build, and its timings. A
+    site published before its search index is up to date only once :func:`index_search`
+    has made it."""
+    if index:
+        write_atomic(work.site_stamp, inputs.site)
+        work.unindexed_stamp.unlink(missing_ok=True)
+    else:
+        work.site_stamp.unlink(missing_ok=True)
+        write_atomic(work.unindexed_stamp, inputs.site)
     write_atomic(work.notebooks_stamp, notebooks.stamp)
     clock.timings["notebooks"] = notebooks.seconds
     clock.timings.update({f"build {result.lang}": result.seconds for result in built})

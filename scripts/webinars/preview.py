@@ -32,7 +32,7 @@ from typing import BinaryIO
 from .engine.kernels import KernelPool
 from .config import load_config
 from .fingerprints import stat_digest
-from .pipeline import Report, build_site, remove_leftovers, warm_up
+from .pipeline import Report, build_site, index_search, remove_leftovers, warm_up
 from .problems import InvalidInput
 
 # What a build reads, besides the configuration and the table of contents.
@@ -67,10 +67,17 @@ class Preview:
         return stat_digest((PACKAGE,)) != self.code
 
     def build(self) -> Report:
-        report = build_site(self.root, jobs=self.jobs, kernels=self.pool, wait=True)
+        """Build and publish the site; its search index is made after (:meth:`index`), so
+        that a change shows without waiting for it."""
+        report = build_site(self.root, jobs=self.jobs, kernels=self.pool, wait=True, index=False)
         if "build" in report.timings:
             self.published += 1
         return report
+
+    def index(self) -> float:
+        """Bring the published site's search index up to date; the seconds it took. The pages
+        do not reload for it: the search page reads the index when it searches."""
+        return index_search(self.root, self.jobs)
 
     def get_ready(self) -> None:
         """Between two builds: start the next build's kernels, do its imports, and remove
@@ -256,7 +263,13 @@ def _watch(preview: Preview, say: Callable[[str], None]) -> None:
     """Build now, then after every burst of changes (an editor saving several files is one)."""
     from watchfiles import watch
 
-    _build(preview, say)
+    # Until the watcher runs (it starts after the first build and its search index), a
+    # change is seen by the files' times: one saved meanwhile builds again at once.
+    while True:
+        before = stat_digest(tuple(preview.watched()))
+        _build(preview, say)
+        if stat_digest(tuple(preview.watched())) == before:
+            break
     # Changes made while a build runs are kept and start the next one at once.
     for _changes in watch(*preview.watched(), debounce=1000, step=100):
         if preview.code_changed():
@@ -265,27 +278,35 @@ def _watch(preview: Preview, say: Callable[[str], None]) -> None:
 
 
 def _build(preview: Preview, say: Callable[[str], None]) -> None:
-    _build_and_say(preview, say)
+    if _build_and_say(preview, say):
+        try:
+            seconds = preview.index()
+        except Exception as error:  # noqa: BLE001 - a defect of ours: the pages are published
+            say(f"[{time.strftime('%H:%M:%S')}] the search index was not made: {type(error).__name__}: {error}")
+        else:
+            say(f"[{time.strftime('%H:%M:%S')}] search index made in {seconds:.1f} s")
     preview.get_ready()
 
 
-def _build_and_say(preview: Preview, say: Callable[[str], None]) -> None:
+def _build_and_say(preview: Preview, say: Callable[[str], None]) -> bool:
+    """Build, and say how it went; whether a new site was published."""
     try:
         report = preview.build()
     except InvalidInput as failure:
         _report(failure, say)
         say(f"[{time.strftime('%H:%M:%S')}] not built: the site served is the last good one; fix the problems above and save")
-        return
+        return False
     except Exception as error:  # noqa: BLE001 - a defect of ours: say so, keep serving the last site
         say(f"[{time.strftime('%H:%M:%S')}] the build stopped: {type(error).__name__}: {error}; the site served is the last good one")
-        return
+        return False
     for warning in report.warnings:
         say(str(warning))
     stamp = time.strftime("%H:%M:%S")
     if "build" not in report.timings:
         say(f"[{stamp}] up to date (checked in {report.timings['total']:.1f} s)")
-    else:
-        say(f"[{stamp}] built in {report.timings['total']:.1f} s")
+        return False
+    say(f"[{stamp}] built in {report.timings['total']:.1f} s")
+    return True
 
 
 def _report(failure: InvalidInput, say: Callable[[str], None]) -> None:

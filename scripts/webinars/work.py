@@ -9,6 +9,7 @@ and the build makes it again. Every file is written whole or not at all
       build.lock            held while a build of the site runs
       fragments.key         signs the HTML our templates make (webinars.content.policy)
       site.stamp            fingerprint of everything the published site is made from
+      site-unindexed.stamp  the same, for a site published before its search index (the preview)
       notebooks.stamp       fingerprint of the notebooks whose executed copies are kept
       loaded-folders.pickle content folders as the last build loaded them
       content-<key>.pickle  what the build loaded, for the notebooks' kernels
@@ -54,6 +55,10 @@ class Work:
     @property
     def site_stamp(self) -> Path:
         return self.root / "site.stamp"
+
+    @property
+    def unindexed_stamp(self) -> Path:  # the site stamp of a build published before its search index
+        return self.root / "site-unindexed.stamp"
 
     @property
     def notebooks_stamp(self) -> Path:

@@ -131,17 +131,20 @@ class _Job:
     shared: str  # fingerprint of what every page depends on besides its source
     stage: Callable[[str, Path], None] | None  # takes a language's built pages into the site
     notebooks: NotebookRun | None  # the notebooks running meanwhile
+    index: bool = True  # make the search index of a language's pages before staging them
 
 
 def start_languages(langs: list[str], sources: Sources, shared: str, stage: Callable[[str, Path], None] | None,
                     notebooks: NotebookRun | None = None, jobs: int | None = None, fresh: bool = False,
-                    root: Path | None = None, order: list[str] | None = None) -> Languages:
+                    root: Path | None = None, order: list[str] | None = None, index: bool = True) -> Languages:
     """Start building `langs` (in the `order` given, if any), `jobs` at a time, each in a
     worker process; ``wait()`` on the result for them (in the order of `langs`).
 
     A language whose source tree and `shared` inputs are exactly as at its last
     successful build is not built again. Each worker ends a language by handing its
-    built pages to `stage` (``stage(lang, html)``).
+    built pages to `stage` (``stage(lang, html)``), with their search index made first
+    unless `index` is false (the preview makes it once the site is published:
+    :func:`webinars.pipeline.index_search`).
 
     The `notebooks` may still be running: Sphinx then reads every other page first, and
     the notebooks' pages once their results are stored (:meth:`NotebookRun.hold`).
@@ -150,7 +153,7 @@ def start_languages(langs: list[str], sources: Sources, shared: str, stage: Call
     preload()
     if notebooks is not None:
         notebooks.ready_to_fork()
-    return Languages(langs, _Job(sources, fresh, shared, stage, notebooks), jobs, root, order)
+    return Languages(langs, _Job(sources, fresh, shared, stage, notebooks, index), jobs, root, order)
 
 
 class Languages:
@@ -331,7 +334,7 @@ def _language(lang: str, job: _Job, channel) -> None:
             pages = set(recheck) | pages_with_problems(result.warnings, src)
             write_atomic(here.recheck, "".join(f"{page}\n" for page in sorted(pages)))
     if result.ok:
-        problems = fill_late_parts(out, late, written, filled) or search.index(out)
+        problems = fill_late_parts(out, late, written, filled) or (search.index(out) if job.index else [])
         if problems:
             result = LanguageBuild(lang, False, tuple(problems), result.seconds)
     if result.ok and job.stage is not None:
