@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from webinars.finish import site
-from webinars.finish.site import DROPPED, add_language, clear_leftovers, publish, start_staging
+from webinars.finish.site import DROPPED, add_language, add_search_index, clear_leftovers, publish, start_staging
 from webinars.problems import InvalidInput
 
 # --- publish() on small folders ---------------------------------------------------------
@@ -129,6 +129,54 @@ def test_staging_compares_with_the_site_through_its_link(published: Path, tmp_pa
     assert published.is_dir()  # the pipeline's test of a published site
     add_language(html, staging, "en", published)
     assert files(staging) == {"en/a/index.html": "a, again", "en/d/index.html": "d", ".dropped-en": "en/b\n"}
+
+
+def test_a_search_index_is_staged_by_its_bytes_and_the_pages_leave_it_alone(published: Path, tmp_path: Path) -> None:
+    """Pagefind writes every file of an index anew (new times): only those whose bytes
+    changed are staged. Staging the pages neither stages nor drops ``<lang>/pagefind``."""
+    index = {"pagefind/pagefind.js": "js", "pagefind/fragment/en_1.pf_fragment": "one",
+             "pagefind/fragment/en_2.pf_fragment": "two", "pagefind/index/en_a.pf_index": "a"}
+    staging = published.with_name("site.new")
+    publish(stage(staging, {f"en/{name}": text for name, text in index.items()}), published)
+    made = tmp_path / "made"
+    for name, text in {**index, "pagefind/index/en_a.pf_index": "a, again", "pagefind/index/en_b.pf_index": "b",
+                       "pagefind/fragment/en_2.pf_fragment": "tw0"}.items():
+        (made / name).parent.mkdir(parents=True, exist_ok=True)
+        (made / name).write_text(text, encoding="utf-8")
+    (made / "pagefind/fragment/en_1.pf_fragment").unlink()
+    html = tmp_path / "html"
+    shutil.copytree(published.resolve() / "en", html)
+    (html / "pagefind/pagefind.js").write_text("an index an older version made among the pages", encoding="utf-8")
+    start_staging(staging)
+    add_language(html, staging, "en", published)
+    add_search_index(made / "pagefind", staging, "en", published)
+    assert files(staging) == {
+        "en/pagefind/index/en_a.pf_index": "a, again", "en/pagefind/index/en_b.pf_index": "b",
+        "en/pagefind/fragment/en_2.pf_fragment": "tw0",
+        ".dropped-en": "", ".dropped-en-pagefind": "en/pagefind/fragment/en_1.pf_fragment\n"}
+
+
+def test_a_search_index_is_made_again_only_when_the_pages_changed(tmp_path: Path, monkeypatch) -> None:
+    from webinars.engine.search import index
+
+    html, into, stamp = tmp_path / "html", tmp_path / "search", tmp_path / "search.stamp"
+    for name, text in {"index.html": "Home", "a/index.html": "Licensing"}.items():
+        (html / name).parent.mkdir(parents=True, exist_ok=True)
+        (html / name).write_text(f'<html lang="en"><body><main data-pagefind-body><h1>{text}</h1>'
+                                 f'<p>{text} text</p></main></body></html>', encoding="utf-8")
+    assert index(html, into, stamp) == []
+    made = (into / "pagefind-entry.json").stat().st_ino
+    assert index(html, into, stamp) == [] and (into / "pagefind-entry.json").stat().st_ino == made
+    (html / "a/index.html").write_text('<html lang="en"><body><main data-pagefind-body><h1>Royalties</h1>'
+                                       '</main></body></html>', encoding="utf-8")
+    assert index(html, into, stamp) == [] and (into / "pagefind-entry.json").stat().st_ino != made
+    assert not into.with_name("search.new").exists() and not into.with_name("search.old").exists()
+    # An index that cannot be made leaves the one before, and says why.
+    (html / "index.html").write_text("again", encoding="utf-8")
+    made = (into / "pagefind-entry.json").stat().st_ino
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    assert index(html, into, stamp) == [f"ERROR: Pagefind could not index the pages in {html}: exit status 1"]
+    assert (into / "pagefind-entry.json").stat().st_ino == made and not into.with_name("search.new").exists()
 
 
 def test_a_site_published_in_place_by_an_older_version_becomes_a_release(tmp_path: Path) -> None:

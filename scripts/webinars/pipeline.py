@@ -25,6 +25,7 @@ from .assemble.tree import Sources, warm_up as warm_up_sources
 from .config import Config, load_config
 from .content.catalogue import Catalogue
 from .content.load import Content, load
+from .engine import search
 from .fingerprints import Fingerprints, fingerprint
 from .problems import InvalidInput, Problem
 from .work import Work, write_atomic
@@ -67,12 +68,22 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
             run_ahead.run(notebooks, config, content, inputs)
             with Staging(config) as staging:
                 sources = Sources(config, content, inputs, fragment_key, fresh)
-                with start_languages([language.code for language in config.languages], sources, inputs.shared,
-                                     staging.add_language, notebooks, jobs, fresh, config.root,
-                                     order=order, index=index) as languages:
-                    staging.add_media(content.catalogue)
-                    made = None if notebooks.runs else downloads(config, content.catalogue)
-                    built = clock.lap("build", languages.wait(), since="load")
+                indexes = search.Indexes(config.work, staging.add_search_index, jobs)
+
+                def built_one(result) -> None:  # a language's pages are staged: index them meanwhile
+                    if index and result.ok:
+                        indexes.start(result.lang)
+
+                try:
+                    with start_languages([language.code for language in config.languages], sources, inputs.shared,
+                                         staging.add_language, notebooks, jobs, fresh, config.root, order=order,
+                                         built=built_one) as languages:
+                        staging.add_media(content.catalogue)
+                        made = None if notebooks.runs else downloads(config, content.catalogue)
+                        built = clock.lap("build", languages.wait(), since="load")
+                finally:
+                    unindexed = indexes.wait()
+                _failed_indexes(config, unindexed)
                 notebooks.finish()
                 staging.add_shared_files(made or run_ahead.made_downloads(config, inputs)
                                          or downloads(config, content.catalogue))
@@ -86,27 +97,29 @@ def index_search(root: Path, jobs: int | None = None) -> float:
     of it; the seconds it took. What a build made without `index` (``webinars preview``)
     leaves to do: the site published equals a clean build's once this is done. An index
     that cannot be made leaves the one published; the next build says why."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .engine import search
     from .finish.site import Staging
 
     started = time.perf_counter()
     config = load_config(Path(root).resolve())
     with _one_build_at_a_time(config.work, wait=True):
-        pages = {language.code: config.work.language(language.code).html for language in config.languages}
-        pages = {lang: html for lang, html in pages.items() if (html / "index.html").is_file()}
-        # Pagefind is a process of its own: threads are enough to keep the cores busy.
-        with ThreadPoolExecutor(max_workers=jobs or None) as pool:
-            made = {lang: not problems for lang, problems in zip(pages, pool.map(search.index, pages.values()))}
         with Staging(config) as staging:
-            for lang, html in pages.items():
-                if made[lang]:
-                    staging.add_language(lang, html)
-            staging.publish()
-        if all(made.values()) and config.work.unindexed_stamp.is_file():
+            indexes = search.Indexes(config.work, staging.add_search_index, jobs)
+            for language in config.languages:
+                if (config.work.language(language.code).html / "index.html").is_file():
+                    indexes.start(language.code)
+            unindexed = indexes.wait()
+            staging.publish()  # the indexes made
+        if not any(unindexed.values()) and config.work.unindexed_stamp.is_file():
             os.replace(config.work.unindexed_stamp, config.work.site_stamp)
     return time.perf_counter() - started
+
+
+def _failed_indexes(config: Config, unindexed: dict[str, list[str]]) -> None:
+    """Raise :class:`InvalidInput` with what went wrong making a language's search index."""
+    problems = [Problem(str(config.work.language(lang).search), None, "", message)
+                for lang, messages in unindexed.items() for message in messages]
+    if problems:
+        raise InvalidInput(problems)
 
 
 class _Clock:

@@ -92,7 +92,9 @@ class Work:
 
 @dataclass(frozen=True)
 class LanguageWork:
-    """One language's part of the work folder: ``<work>/<lang>/``.
+    """One language's part of the work folder: ``<work>/<lang>/``: its MyST source tree
+    (``src/``), Sphinx's pages and environment (``html/``, ``doctrees/``), Pagefind's
+    index of the pages (``search/``) and what each part was last made of.
 
     Sphinx knows only its doctrees folder: ``LanguageWork.of_doctrees(app.doctreedir)``.
     """
@@ -114,6 +116,14 @@ class LanguageWork:
     @property
     def doctrees(self) -> Path:
         return self.root / "doctrees"
+
+    @property
+    def search(self) -> Path:  # Pagefind's index of the pages in html/ (webinars.engine.search)
+        return self.root / "search"
+
+    @property
+    def search_stamp(self) -> Path:  # which pages (names, sizes, times) the index was made of
+        return self.root / "search.stamp"
 
     @property
     def log(self) -> Path:  # Sphinx's progress and the language's process's errors

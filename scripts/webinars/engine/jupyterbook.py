@@ -131,20 +131,20 @@ class _Job:
     shared: str  # fingerprint of what every page depends on besides its source
     stage: Callable[[str, Path], None] | None  # takes a language's built pages into the site
     notebooks: NotebookRun | None  # the notebooks running meanwhile
-    index: bool = True  # make the search index of a language's pages before staging them
 
 
 def start_languages(langs: list[str], sources: Sources, shared: str, stage: Callable[[str, Path], None] | None,
                     notebooks: NotebookRun | None = None, jobs: int | None = None, fresh: bool = False,
-                    root: Path | None = None, order: list[str] | None = None, index: bool = True) -> Languages:
+                    root: Path | None = None, order: list[str] | None = None,
+                    built: Callable[[LanguageBuild], None] | None = None) -> Languages:
     """Start building `langs` (in the `order` given, if any), `jobs` at a time, each in a
     worker process; ``wait()`` on the result for them (in the order of `langs`).
 
     A language whose source tree and `shared` inputs are exactly as at its last
     successful build is not built again. Each worker ends a language by handing its
-    built pages to `stage` (``stage(lang, html)``), with their search index made first
-    unless `index` is false (the preview makes it once the site is published:
-    :func:`webinars.pipeline.index_search`).
+    built pages to `stage` (``stage(lang, html)``); `built` is called here with each
+    language's result as it arrives (the search index of its pages is made then, while
+    the other languages build).
 
     The `notebooks` may still be running: Sphinx then reads every other page first, and
     the notebooks' pages once their results are stored (:meth:`NotebookRun.hold`).
@@ -153,7 +153,7 @@ def start_languages(langs: list[str], sources: Sources, shared: str, stage: Call
     preload()
     if notebooks is not None:
         notebooks.ready_to_fork()
-    return Languages(langs, _Job(sources, fresh, shared, stage, notebooks, index), jobs, root, order)
+    return Languages(langs, _Job(sources, fresh, shared, stage, notebooks), jobs, root, order, built)
 
 
 class Languages:
@@ -166,8 +166,8 @@ class Languages:
     """
 
     def __init__(self, langs: list[str], job: _Job, jobs: int | None, root: Path | None,
-                 order: list[str] | None = None) -> None:
-        self.langs, self.job, self.root = list(langs), job, root
+                 order: list[str] | None = None, built: Callable[[LanguageBuild], None] | None = None) -> None:
+        self.langs, self.job, self.root, self.built = list(langs), job, root, built
         self.waiting, self.results = list(order or langs), {}
         self.workers: dict = {}  # its results' end of the pipe -> [process, its orders' end, its language]
         self.fork_lock = job.notebooks.fork_lock if job.notebooks is not None else contextlib.nullcontext()
@@ -250,6 +250,8 @@ class Languages:
             return
         self.results[result.lang] = result
         self._give(worker)
+        if self.built is not None:
+            self.built(result)
 
 
 def _worker_process(orders, channel, job: _Job) -> None:
@@ -334,7 +336,7 @@ def _language(lang: str, job: _Job, channel) -> None:
             pages = set(recheck) | pages_with_problems(result.warnings, src)
             write_atomic(here.recheck, "".join(f"{page}\n" for page in sorted(pages)))
     if result.ok:
-        problems = fill_late_parts(out, late, written, filled) or (search.index(out) if job.index else [])
+        problems = fill_late_parts(out, late, written, filled)
         if problems:
             result = LanguageBuild(lang, False, tuple(problems), result.seconds)
     if result.ok and job.stage is not None:

@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -29,6 +30,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import urls
 from ..config import Config
 from ..content.catalogue import Catalogue
+from ..engine import search
 from ..problems import InvalidInput, Problem
 from ..work import write_atomic
 
@@ -76,6 +78,10 @@ class Staging:
         """Stage a language's built pages (in the language's own process)."""
         add_language(html, self.folder, lang, self.published)
 
+    def add_search_index(self, lang: str, index: Path) -> None:
+        """Stage a language's search index (made once its pages are staged)."""
+        add_search_index(index, self.folder, lang, self.published)
+
     def add_media(self, catalogue: Catalogue) -> None:
         """Stage the slides and other material the languages share, and start the next
         release (:func:`prepare_release`): done while the languages build."""
@@ -103,8 +109,19 @@ def add_language(html: Path, staging: Path, lang: str, published: Path | None = 
     the published files it no longer has."""
     dropped: list[str] = []
     _stage_folder(str(html), str(staging / lang), str(published / lang) if published else None,
-                  lang, dropped, skip=_SKIP)
+                  lang, dropped, skip=_SKIP | {search.BUNDLE})
     _write_dropped(staging, lang, dropped)
+
+
+def add_search_index(index: Path, staging: Path, lang: str, published: Path | None = None) -> None:
+    """Stage a language's search index as ``<lang>/pagefind/``: the files whose bytes differ
+    from the `published` site's (Pagefind writes every file anew, and most are as before:
+    the fragments of the pages that did not change), and the list of those it no longer has."""
+    dropped: list[str] = []
+    relative = f"{lang}/{search.BUNDLE}"
+    _stage_folder(str(index), str(staging / relative), str(published / relative) if published else None,
+                  relative, dropped, same=_same_bytes)
+    _write_dropped(staging, relative.replace("/", "-"), dropped)
 
 
 def add_media(config: Config, catalogue: Catalogue, staging: Path, published: Path | None = None) -> None:
@@ -151,9 +168,11 @@ def _write_dropped(staging: Path, part: str, dropped: list[str]) -> None:
 
 
 def _stage_folder(source: str, target: str, previous: str | None, relative: str, dropped: list[str],
-                  skip: set[str] = frozenset()) -> None:
-    """Copy the files of `source` that differ (size, time) from `previous`'s into `target`;
-    add to `dropped` what `previous` has and `source` has not (paths under `relative`)."""
+                  skip: set[str] = frozenset(), same: Callable[[os.DirEntry, os.DirEntry], bool] | None = None) -> None:
+    """Copy the files of `source` that differ from `previous`'s into `target` (by size and
+    time, or as `same` tells); add to `dropped` what `previous` has and `source` has not
+    (paths under `relative`); leave out the names in `skip` (at the top only)."""
+    same = same or _same_entry
     # Plain strings and scandir: a language has hundreds of folders (one per page).
     old: dict[str, os.DirEntry] = {}
     if previous is not None:
@@ -171,12 +190,12 @@ def _stage_folder(source: str, target: str, previous: str | None, relative: str,
                     dropped.append(name)  # a file becomes a folder
                     before = None
                 _stage_folder(entry.path, os.path.join(target, entry.name),
-                              before.path if before is not None else None, name, dropped)
+                              before.path if before is not None else None, name, dropped, same=same)
                 continue
             if before is not None:
                 if before.is_dir(follow_symlinks=False):
                     dropped.append(name)  # a folder becomes a file
-                elif _same(entry.stat(), before.stat()):
+                elif same(entry, before):
                     continue
             if not made:
                 os.makedirs(target, exist_ok=True)
@@ -195,6 +214,17 @@ def _stage_file(origin: Path, staged: Path, published: Path | None) -> None:
             pass
     staged.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(origin, staged)
+
+
+def _same_entry(mine: os.DirEntry, theirs: os.DirEntry) -> bool:
+    return _same(mine.stat(), theirs.stat())
+
+
+def _same_bytes(mine: os.DirEntry, theirs: os.DirEntry) -> bool:
+    if mine.stat().st_size != theirs.stat().st_size:
+        return False
+    with open(mine.path, "rb") as a, open(theirs.path, "rb") as b:
+        return a.read() == b.read()
 
 
 def _same(mine: os.stat_result, theirs: os.stat_result) -> bool:
