@@ -2,8 +2,9 @@
 
 Configuration, the inputs' fingerprint, the notebooks' kernels started, the content
 loaded and validated, the languages started (each writes its source tree, builds it
-and stages its pages in a process of its own), the media staged, the languages
-awaited, the shared files added (root page, downloads), the site published, the
+and stages its pages in a process of its own; this one has their search indexes
+made), the media staged, the languages awaited, the feeds and calendars made, the
+shared files added (root page, downloads, feeds, calendars), the site published, the
 build recorded. Stages overlap at run time: the notebooks run and the media are
 staged while the languages build.
 """
@@ -53,6 +54,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
     first, and makes its search index after).
     """
     from .engine.jupyterbook import start_languages
+    from .finish.follow import subscriptions
     from .finish.site import Staging, downloads
 
     config = load_config(Path(root).resolve())  # absolute: the notebooks' kernels move from folder to folder
@@ -81,12 +83,14 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                         staging.add_media(content.catalogue)
                         made = None if notebooks.runs else downloads(config, content.catalogue)
                         built = clock.lap("build", languages.wait(), since="load")
+                    # While the last languages' search indexes are made:
+                    followed = subscriptions(config, content.catalogue, content.heading_names)
                 finally:
                     unindexed = indexes.wait()
                 _failed_indexes(config, unindexed)
                 notebooks.finish()
-                staging.add_shared_files(made or run_ahead.made_downloads(config, inputs)
-                                         or downloads(config, content.catalogue))
+                staging.add_shared_files({**(made or run_ahead.made_downloads(config, inputs)
+                                             or downloads(config, content.catalogue)), **followed})
                 staging.publish()
         _record(config.work, inputs, notebooks, built, clock, index)
     return clock.report(config, content)

@@ -131,8 +131,7 @@ def in_language(frame: pd.DataFrame, catalogue: Catalogue, lang: str, base_url: 
         topic = catalogue.topics.get(row.topic)
         topic_titles.append(topic.document(lang).title if topic else "")
     localised["title"], localised["title_language"], localised["topic_title"] = titles, languages, topic_titles
-    root = base_url.rstrip("/") + "/"
-    localised["page"] = [root + urls.in_language(lang, page) for page in frame["page"]]
+    localised["page"] = [urls.absolute(base_url, urls.in_language(lang, page)) for page in frame["page"]]
     return localised
 
 

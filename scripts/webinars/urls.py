@@ -63,6 +63,26 @@ def topic_list_file(kind: str, code: str | None = None) -> str:
     return f"{DATA_ROOT}topic-list{f'.{code}' if code else ''}.{kind}"
 
 
+FEEDS_ROOT = "feeds/"  # the Atom feeds, one per language, at the site root
+CALENDAR_ROOT = "calendar/"  # the iCalendar files, at the site root
+
+
+def feed_file(code: str) -> str:
+    """The Atom feed of the webinars in `code`, from the site's root."""
+    return f"{FEEDS_ROOT}{code}.xml"
+
+
+def calendar_file(code: str, slug: str | None = None) -> str:
+    """The calendar of every webinar in `code`, or of the webinar `slug` alone, from the site's root."""
+    return f"{CALENDAR_ROOT}{f'{slug}.' if slug else ''}{code}.ics"
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The address of `path` (from the site's root): absolute with the site's `base_url`,
+    else from the root of the server (``/en/webinars/...``)."""
+    return base_url.rstrip("/") + "/" + path
+
+
 def in_language(code: str, url: str) -> str:
     """The page at `url` of the language `code`, from the site's root (for an absolute address)."""
     return f"{code}/{url}"

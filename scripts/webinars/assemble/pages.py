@@ -200,6 +200,7 @@ class PageWriter:
         return self.env.get_template(template).render(
             m=self.m, labels=labels, url=urls, catalogue=self.catalogue, t=self.title,
             href=lambda target: urls.relative(here, target),
+            shared=lambda path: urls.shared_file(here, path),
             late=lambda name, caller, key=None: self._late_part(here, name, caller, key), **values,
         )
 

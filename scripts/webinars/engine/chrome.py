@@ -173,6 +173,7 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
         {**language, "href": urls.other_language(target, language["code"]), "current": language["code"] == lang}
         for language in context.get("webinars_languages", [])
     ]
+    context["webinars_feed"] = urls.shared_file(target, urls.feed_file(lang))  # found by feed readers
     context["webinars_nav_links"] = [
         {"title": item["title"], "href": urls.relative(target, app.builder.get_target_uri(item["doc"])),
          "current": item["doc"] == pagename, "within": _within(pagename, item["doc"]),

@@ -48,7 +48,9 @@ _CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOP
 # published paths it drops, one per line.
 DROPPED = ".dropped-"
 # The site's own top-level files besides the languages' folders.
-_SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), urls.DATA_ROOT.strip("/"), "index.html", "404.html", ".nojekyll"}
+# The folders of the files made from the content for every language (downloads, feeds, calendars).
+_MADE_FOLDERS = tuple(root.strip("/") for root in (urls.DATA_ROOT, urls.FEEDS_ROOT, urls.CALENDAR_ROOT))
+_SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), *_MADE_FOLDERS, "index.html", "404.html", ".nojekyll"}
 # Sphinx's own files that are not part of the site.
 _SKIP = {".buildinfo", ".doctrees"}
 
@@ -133,8 +135,8 @@ def add_media(config: Config, catalogue: Catalogue, staging: Path, published: Pa
 
 
 def add_top_files(config: Config, files: dict[str, str], staging: Path, published: Path | None = None) -> None:
-    """Stage the root page and `files` (the downloads: path in the site -> text), and drop
-    whatever else is at the top of the `published` site."""
+    """Stage the root page and `files` (the downloads, feeds and calendars: path in the site
+    -> text), and drop whatever else is at the top of the `published` site."""
     files = {"index.html": root_page(config), "404.html": not_found_page(config), ".nojekyll": "", **files}
     dropped: list[str] = []
     for name, text in files.items():
@@ -150,8 +152,12 @@ def add_top_files(config: Config, files: dict[str, str], staging: Path, publishe
         keep = _SHARED_TOP | {language.code for language in config.languages}
         with os.scandir(published) as entries:
             dropped += [entry.name for entry in entries if entry.name not in keep]
-        dropped += [f"data/{entry.name}" for entry in _entries(published / "data")
-                    if f"data/{entry.name}" not in files]
+        for folder in _MADE_FOLDERS:  # the files made that are no longer made
+            for top, _subfolders, names in os.walk(published / folder):
+                for name in names:
+                    path = os.path.relpath(os.path.join(top, name), published).replace(os.sep, "/")
+                    if path not in files:
+                        dropped.append(path)
     _write_dropped(staging, "shared", dropped)
 
 
