@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from webinars.config import load_config
 from webinars.content.load import load
-from webinars.finish.follow import HELD_IN_FEED, subscriptions
+from webinars.finish.follow import LATEST, subscriptions
 
 BASE = "https://webinars.example.org/ip/"
 
@@ -96,17 +96,21 @@ def test_each_language_has_a_feed_of_the_webinars_held_and_planned_newest_first(
     assert "Register for this webinar" in gulf.content[0].value
 
 
-def test_a_feed_lists_every_planned_webinar_and_the_latest_held_ones(mini: Path) -> None:
+def test_a_feed_and_a_calendar_list_every_planned_webinar_and_the_latest_others(mini: Path) -> None:
     template = (mini / "content/webinars/2024-03-05-tto-policies/index.md").read_text(encoding="utf-8")
-    for n in range(HELD_IN_FEED + 5):
+    for n in range(LATEST + 5):
         folder = mini / f"content/webinars/2020-01-{n % 28 + 1:02d}-held-{n}"
         folder.mkdir()
         (folder / "index.md").write_text(re.sub(r"date: .*", f"date: 2020-01-{n % 28 + 1:02d}", template)
                                          .replace("start:", "#"), encoding="utf-8")
-    entries = feedparser.parse(_site(mini)["feeds/en.xml"]).entries
+    files = _site(mini)
+    entries = feedparser.parse(files["feeds/en.xml"]).entries
     assert [entry.tags[0].term for entry in entries].count("planned") == 2
-    assert [entry.tags[0].term for entry in entries].count("held") == HELD_IN_FEED
+    assert [entry.tags[0].term for entry in entries].count("held") == LATEST
     assert "2024-03-05-tto-policies" in entries[2].link  # the latest held first
+    # The calendar: every planned webinar, and the latest others, a cancelled one among them.
+    calendar = Calendar.from_ical(files["calendar/en.ics"])
+    assert len(calendar.walk("VEVENT")) == 2 + LATEST and FORGED in _events(files["calendar/en.ics"])
 
 
 def test_hostile_titles_and_summaries_stay_text_in_feeds_and_calendars(mini: Path) -> None:

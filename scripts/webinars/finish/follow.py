@@ -3,7 +3,9 @@ planned (``feeds/<lang>.xml``, with feedgen), a calendar of every webinar
 (``calendar/<lang>.ics``) and one per planned webinar (``calendar/<slug>.<lang>.ics``,
 with icalendar), made from the content like the downloads, at the site's root.
 
-Every text comes from the content or the catalogues and is escaped by the library that
+A feed lists every planned webinar and the latest held ones; a calendar every planned
+webinar and the latest others (held, or cancelled: marked so). Every text comes from the
+content or the catalogues and is escaped by the library that
 writes it; a summary's MyST is rendered as CommonMark without HTML (an author's tags
 come out as text, and markdown-it drops ``javascript:`` links). A title or summary shown
 in its original language is marked with that language (``xml:lang`` on a feed entry's
@@ -18,16 +20,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from .. import urls
+from ..assemble.myst import first_paragraph
 from ..config import Config
 from ..content.models import Document, Webinar
 from ..messages import WEBINAR_STATUS, Messages, messages_for
 
-HELD_IN_FEED = 50  # a feed lists every planned webinar and the latest held ones
+LATEST = 50  # a feed or calendar lists every planned webinar and this many of the latest others
 _NAMESPACE = uuid.UUID("7d7bb2f0-4b9a-4c34-9a3e-6f1f1bde1d52")  # of this programme's identifiers
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _ATOM = "{http://www.w3.org/2005/Atom}"
@@ -42,7 +46,9 @@ def subscriptions(config: Config, catalogue, heading_names: dict[str, set[str]])
         m = messages_for(language, config.path("locales_dir"))
         follow = _Language(config, m, base, heading_names["summary"])
         files[urls.feed_file(language.code)] = follow.feed(catalogue)
-        files[urls.calendar_file(language.code)] = follow.calendar(catalogue.chronological())
+        planned = catalogue.by_status("planned")
+        past = [webinar for webinar in catalogue.chronological() if webinar.facts.status != "planned"][:LATEST]
+        files[urls.calendar_file(language.code)] = follow.calendar(planned + past)
         for webinar in catalogue.by_status("planned"):
             files[urls.calendar_file(language.code, webinar.id)] = follow.calendar([webinar], alone=True)
     return files
@@ -93,7 +99,7 @@ class _Language:
         from lxml import etree
 
         m, lang = self.m, self.lang
-        chosen = catalogue.by_status("planned") + catalogue.by_status("held")[:HELD_IN_FEED]
+        chosen = catalogue.by_status("planned") + catalogue.by_status("held")[:LATEST]
         chosen.sort(key=lambda w: (w.facts.date, w.id), reverse=True)
         feed = FeedGenerator()
         feed.id(f"urn:uuid:{identifier('feed', lang)}")
@@ -129,7 +135,7 @@ class _Language:
                                                                  self.when(webinar))
         summary = self.summary(document)
         if summary:
-            rendered = Markup(_RENDER.render(summary))  # CommonMark without HTML: the author's tags are text
+            rendered = _html(summary)
             if document.lang != self.lang:
                 rendered = Markup('<div lang="{}">{}</div>').format(document.lang, rendered)
             html += rendered
@@ -176,7 +182,7 @@ class _Language:
         event.add("summary", document.title, parameters=written)
         event.add("status", "CANCELLED" if facts.status == "cancelled" else "CONFIRMED")
         lines = [self.when(webinar)]
-        summary = _plain(self.summary(document))
+        summary = _first_paragraph(self.summary(document))
         if summary:
             lines.append(summary)
         if facts.status == "planned" and facts.registration:
@@ -190,14 +196,14 @@ class _Language:
         return event
 
 
-def _plain(markdown: str) -> str:
-    """`markdown` as plain text: its paragraphs and list items, without markup."""
-    tokens = _RENDER.parse(markdown)
-    blocks = []
-    for token in tokens:
-        if token.type == "inline":
-            text = "".join(" " if child.type in ("softbreak", "hardbreak") else child.content
-                           for child in token.children or () if child.type in
-                           ("text", "code_inline", "softbreak", "hardbreak"))
-            blocks.append(" ".join(text.split()))
-    return "\n".join(block for block in blocks if block)
+# A summary is rendered once, not once per language (most are not translated).
+@lru_cache(maxsize=4096)
+def _html(markdown: str) -> Markup:
+    """`markdown` as HTML: CommonMark without HTML (an author's tags come out as text)."""
+    return Markup(_RENDER.render(markdown))
+
+
+@lru_cache(maxsize=4096)
+def _first_paragraph(markdown: str) -> str:
+    """The first paragraph of `markdown` as plain text (what a calendar shows of a summary)."""
+    return first_paragraph(markdown, limit=500)
