@@ -40,6 +40,12 @@ class Language:
     def sphinx_locale(self) -> str:
         return _SPHINX_LOCALE.get(self.code, self.code)
 
+    @property
+    def og_locale(self) -> str:
+        """The Open Graph locale (language_TERRITORY, the territory its speakers most likely
+        live in, from CLDR): ``ar_EG``, ``zh_CN``."""
+        return _likely(self.code)
+
     def name_of(self, code: str) -> str:
         """Name of language `code` in this language (``pt`` in French: ``portugais``)."""
         return self.locale.languages.get(code, code)
@@ -48,6 +54,14 @@ class Language:
 @lru_cache(maxsize=None)
 def _locale(code: str) -> Locale:
     return Locale.parse(code)
+
+
+@lru_cache(maxsize=None)
+def _likely(code: str) -> str:
+    from babel.core import get_global
+
+    parts = get_global("likely_subtags").get(code, code).split("_")
+    return f"{parts[0]}_{parts[-1]}" if len(parts) > 1 else parts[0]
 
 
 @lru_cache(maxsize=None)

@@ -3,9 +3,9 @@
 Configuration, the inputs' fingerprint, the notebooks' kernels started, the content
 loaded and validated, the languages started (each writes its source tree, builds it
 and stages its pages in a process of its own; this one has their search indexes
-made), the media staged, the languages awaited, the feeds and calendars made, the
-shared files added (root page, downloads, feeds, calendars), the site published, the
-build recorded. Stages overlap at run time: the notebooks run and the media are
+made), the media staged, the languages awaited, the feeds, calendars and sitemap made,
+the shared files added (root page, downloads, feeds, calendars, sitemap), the site
+published, the build recorded. Stages overlap at run time: the notebooks run and the media are
 staged while the languages build.
 """
 
@@ -55,6 +55,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
     """
     from .engine.jupyterbook import start_languages
     from .finish.follow import subscriptions
+    from .finish.sitemap import found_files
     from .finish.site import Staging, downloads
 
     config = load_config(Path(root).resolve())  # absolute: the notebooks' kernels move from folder to folder
@@ -84,7 +85,9 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                         made = None if notebooks.runs else downloads(config, content.catalogue)
                         built = clock.lap("build", languages.wait(), since="load")
                     # While the last languages' search indexes are made:
-                    followed = subscriptions(config, content.catalogue, content.heading_names)
+                    followed = {**subscriptions(config, content.catalogue, content.heading_names),
+                                **found_files(config, content.catalogue, list(content.pages),
+                                              [notebook.name for notebook in content.notebooks])}
                 finally:
                     unindexed = indexes.wait()
                 _failed_indexes(config, unindexed)

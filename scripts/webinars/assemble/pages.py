@@ -34,6 +34,7 @@ from ..work import Memo
 from .. import messages as labels
 from .. import names, urls
 from . import myst
+from .structured import script_json, webinar_event
 from ..messages import Messages
 
 RECENT = 6
@@ -377,10 +378,13 @@ class PageWriter:
     def fragment(self, html: str) -> str:
         return myst.html_fragment(html, self.fragment_key)
 
-    def _meta(self, content_lang: str, description: str = "") -> dict:
+    def _meta(self, content_lang: str, description: str = "", structured: dict | None = None) -> dict:
         meta: dict = {"content_lang": content_lang}
-        if description:  # written by docutils, escaped, as <meta name="description">
+        if description:  # written by docutils, escaped, as <meta name="description">; and for shared links
             meta["myst"] = {"html_meta": {"description": description}}
+            meta["webinars_description"] = description
+        if structured:  # schema.org data, in the page's head (webinars.engine.chrome)
+            meta["webinars_jsonld"] = script_json(structured)
         return meta
 
     def _description(self, document: Document) -> str:
@@ -397,7 +401,10 @@ class PageWriter:
                           + self.fragment(html), title=title, lang=self.lang, late=self._late_parts(here))
 
     def _head(self, document: Document, here: str, page: Page) -> str:
-        head = myst.frontmatter(self._meta(document.lang, self._description(document))) + \
+        description = self._description(document)
+        structured = webinar_event(page, document, self.lang, description, self.config.settings.base_url,
+                                   self.config.organisation(self.lang)) if isinstance(page, Webinar) else None
+        head = myst.frontmatter(self._meta(document.lang, description, structured)) + \
             f"# {myst.text(document.title)}\n"
         if document.lang != self.lang:
             others = [(code, self._switch(here, code)) for code in page.languages]

@@ -179,6 +179,9 @@ def book_config(config: Config, language: Language, _, nav: list[dict], cache: P
             {"code": l.code, "name": l.native_name, "dir": l.direction} for l in config.languages
         ],
         "webinars_default_language": config.default_language.code,
+        "webinars_base_url": config.settings.base_url,
+        "webinars_og_locale": language.og_locale,
+        "webinars_og_alternates": [l.og_locale for l in config.languages if l.code != language.code],
         "webinars_nav": nav,
         "webinars_labels": {
             "languages": _("Languages"),

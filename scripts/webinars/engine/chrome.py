@@ -169,10 +169,19 @@ def page_context(app, pagename: str, templatename: str, context: dict, doctree) 
     # rewritten when its neighbour changes: they would go stale. Series navigation is
     # part of each page's content instead.
     context["prev"] = context["next"] = None
+    base = context.get("webinars_base_url", "")
+    # Alternates are absolute with the site's address (search engines want them so), and
+    # the page has a canonical address; without it, links from this page.
     context["webinars_alternates"] = [
-        {**language, "href": urls.other_language(target, language["code"]), "current": language["code"] == lang}
+        {**language, "current": language["code"] == lang,
+         "href": urls.absolute(base, urls.in_language(language["code"], target)) if base
+         else urls.other_language(target, language["code"])}
         for language in context.get("webinars_languages", [])
     ]
+    context["webinars_canonical"] = urls.absolute(base, urls.in_language(lang, target)) if base else ""
+    meta = app.env.metadata.get(pagename) or {}
+    context["webinars_description"] = meta.get("webinars_description", "")
+    context["webinars_jsonld"] = Markup(meta.get("webinars_jsonld", ""))  # made safe by assemble.structured
     context["webinars_feed"] = urls.shared_file(target, urls.feed_file(lang))  # found by feed readers
     context["webinars_nav_links"] = [
         {"title": item["title"], "href": urls.relative(target, app.builder.get_target_uri(item["doc"])),

@@ -135,8 +135,8 @@ def add_media(config: Config, catalogue: Catalogue, staging: Path, published: Pa
 
 
 def add_top_files(config: Config, files: dict[str, str], staging: Path, published: Path | None = None) -> None:
-    """Stage the root page and `files` (the downloads, feeds and calendars: path in the site
-    -> text), and drop whatever else is at the top of the `published` site."""
+    """Stage the root page and `files` (the downloads, feeds, calendars, sitemap: path in the
+    site -> text), and drop whatever else is at the top of the `published` site."""
     files = {"index.html": root_page(config), "404.html": not_found_page(config), ".nojekyll": "", **files}
     dropped: list[str] = []
     for name, text in files.items():
@@ -149,7 +149,8 @@ def add_top_files(config: Config, files: dict[str, str], staging: Path, publishe
             (staging / name).write_text(text, encoding="utf-8")
     if published is not None:
         # Anything else at the top (a language no longer built, a stray file) goes.
-        keep = _SHARED_TOP | {language.code for language in config.languages}
+        keep = _SHARED_TOP | {language.code for language in config.languages} | {
+            name for name in files if "/" not in name}  # sitemap.xml, robots.txt
         with os.scandir(published) as entries:
             dropped += [entry.name for entry in entries if entry.name not in keep]
         for folder in _MADE_FOLDERS:  # the files made that are no longer made

@@ -1,0 +1,62 @@
+"""schema.org data of a webinar's page (JSON-LD, in the page's head): an ``Event``, with a
+``VideoObject`` for each recording channel, for search engines and shared links.
+
+Made from the facts only; every value is data in JSON, and the JSON is made safe to
+stand inside a ``<script type="application/ld+json">`` (no ``<``, ``>`` or ``&`` in it).
+Addresses of the site's pages are absolute only with the site's ``base_url``; without it
+the data names no page of the site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from .. import urls
+from ..content.models import Document, Webinar
+
+_STATUS = {"planned": "EventScheduled", "held": "EventScheduled", "cancelled": "EventCancelled"}
+_PERFORMERS = ("expert", "panelist")  # a moderator hosts; schema.org has no role for it
+
+
+def webinar_event(webinar: Webinar, document: Document, lang: str, description: str, base_url: str,
+                  organisation: str) -> dict:
+    """The ``Event`` of `webinar` as its page in `lang` shows it (`document`: its text there)."""
+    facts = webinar.facts
+    page = urls.absolute(base_url, urls.in_language(lang, urls.webinar(webinar.id))) if base_url else ""
+    event: dict = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": document.title,
+        "inLanguage": list(facts.languages),
+        "eventStatus": f"https://schema.org/{_STATUS[facts.status]}",
+        "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
+        "startDate": facts.start.isoformat(timespec="minutes") if facts.start else facts.date.isoformat(),
+        "organizer": {"@type": "Organization", "name": organisation,
+                      **({"url": urls.absolute(base_url, urls.in_language(lang, urls.HOME))} if base_url else {})},
+    }
+    if description:
+        event["description"] = description
+    if facts.start and facts.duration:
+        event["endDate"] = (facts.start + dt.timedelta(minutes=facts.duration)).isoformat(timespec="minutes")
+    if page:
+        event["url"] = page
+    where = page or facts.registration
+    event["location"] = {"@type": "VirtualLocation", **({"url": where} if where else {})}
+    performers = [{"@type": "Person", "name": s.name,
+                   **({"affiliation": {"@type": "Organization", "name": s.affiliation}} if s.affiliation else {})}
+                  for s in facts.speakers if s.role in _PERFORMERS]
+    if performers:
+        event["performer"] = performers
+    videos = [{"@type": "VideoObject", "name": document.title, "url": address, "uploadDate": facts.date.isoformat(),
+               **({"inLanguage": code} if code else {}), **({"description": description} if description else {})}
+              for code, address in facts.recordings.items()]
+    if videos:
+        event["recordedIn"] = videos if len(videos) > 1 else videos[0]
+    return event
+
+
+def script_json(data: dict) -> str:
+    """`data` as JSON that cannot end the ``<script>`` element holding it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
