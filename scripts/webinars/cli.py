@@ -1,4 +1,5 @@
-"""The ``webinars`` command: ``webinars check``, ``webinars build`` and ``webinars preview``."""
+"""The ``webinars`` command: ``webinars check``, ``webinars build``, ``webinars preview`` and
+``webinars announce``."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     preview = commands.add_parser("preview", help="build, serve on this machine, build again when a file changes")
     preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     preview.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
+    announce = commands.add_parser("announce", help="print the announcement of a planned webinar, "
+                                                     "in every site language (or one), to paste into a message")
+    announce.add_argument("slug", help="the webinar's folder name in content/webinars/")
+    announce.add_argument("--lang", help="only this site language (default: every one)")
+    announce.add_argument("--html", action="store_true", help="HTML instead of plain text")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
@@ -31,6 +37,8 @@ def main(argv: list[str] | None = None) -> int:
             _print(warnings)
             print(f"content is valid: {len(catalogue.webinars)} webinars, {len(catalogue.topics)} topics")
             return 0
+        if args.command == "announce":
+            return _announce(root, args.slug, args.lang, args.html)
         if args.command == "preview":
             from .preview import run
 
@@ -49,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except InvalidInput as failure:
         _print(failure.problems)
-        print(f"\n{len(failure.problems)} problem(s) found; nothing was published.", file=sys.stderr)
+        published = "; nothing was published" if args.command in ("build", "preview") else ""
+        print(f"\n{len(failure.problems)} problem(s) found{published}.", file=sys.stderr)
         return 1
     except OSError as error:  # the machine, not the content: a folder that cannot be written, a full disk
         where = error.filename or root
@@ -70,6 +79,34 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _announce(root: Path, slug: str, lang: str | None, html: bool) -> int:
+    from .config import load_config
+    from .content.load import load
+    from .finish.announce import announcement
+
+    config = load_config(root)
+    content = load(config)
+    catalogue = content.catalogue
+    planned = [w.id for w in catalogue.by_status("planned")]
+    webinar = catalogue.webinars.get(slug)
+    if webinar is None or webinar.facts.status != "planned":
+        what = "no such webinar" if webinar is None else f"this webinar is {webinar.facts.status}"
+        raise InvalidInput([Problem(f"{config.settings.content_dir}/webinars/{slug}/index.md", None, "", (
+            f"{what}; announcements are for planned webinars: "
+            f"{', '.join(planned) if planned else 'none is planned at the moment'}"))])
+    languages = [language for language in config.languages if lang in (None, language.code)]
+    if not languages:
+        raise InvalidInput([Problem("_config.yml", None, "webinars.languages", (
+            f"{lang} is not a language of this site; use one of "
+            f"{', '.join(language.code for language in config.languages)}"))])
+    texts = [announcement(config, catalogue, content.heading_names["summary"], webinar, language)
+             for language in languages]
+    print("\n".join(text.html if html else text.text for text in texts), end="")
+    if not config.settings.base_url:
+        print("(the webinar page's address is left out: set webinars: base_url: in _config.yml)", file=sys.stderr)
+    return 0
 
 
 def _print(problems: list[Problem]) -> None:

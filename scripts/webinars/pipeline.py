@@ -3,9 +3,9 @@
 Configuration, the inputs' fingerprint, the notebooks' kernels started, the content
 loaded and validated, the languages started (each writes its source tree, builds it
 and stages its pages in a process of its own; this one has their search indexes
-made), the media staged, the languages awaited, the feeds, calendars and sitemap made,
-the shared files added (root page, downloads, feeds, calendars, sitemap), the site
-published, the build recorded. Stages overlap at run time: the notebooks run and the media are
+made), the media staged, the languages awaited, the feeds, calendars, sitemap and the
+staff's announcements made, the shared files added (root page, downloads and those),
+the site published, the build recorded. Stages overlap at run time: the notebooks run and the media are
 staged while the languages build.
 """
 
@@ -54,6 +54,7 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
     first, and makes its search index after).
     """
     from .engine.jupyterbook import start_languages
+    from .finish.announce import staff_pages
     from .finish.follow import subscriptions
     from .finish.sitemap import found_files
     from .finish.site import Staging, downloads
@@ -87,7 +88,8 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                     # While the last languages' search indexes are made:
                     followed = {**subscriptions(config, content.catalogue, content.heading_names),
                                 **found_files(config, content.catalogue, list(content.pages),
-                                              [notebook.name for notebook in content.notebooks])}
+                                              [notebook.name for notebook in content.notebooks]),
+                                **staff_pages(config, content.catalogue, content.heading_names["summary"])}
                 finally:
                     unindexed = indexes.wait()
                 _failed_indexes(config, unindexed)

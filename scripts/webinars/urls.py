@@ -65,6 +65,7 @@ def topic_list_file(kind: str, code: str | None = None) -> str:
 
 FEEDS_ROOT = "feeds/"  # the Atom feeds, one per language, at the site root
 CALENDAR_ROOT = "calendar/"  # the iCalendar files, at the site root
+STAFF_ROOT = "staff/"  # the announcements of planned webinars, for staff (no page links there)
 
 
 def feed_file(code: str) -> str:

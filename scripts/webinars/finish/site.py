@@ -48,8 +48,10 @@ _CANNOT_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EOP
 # published paths it drops, one per line.
 DROPPED = ".dropped-"
 # The site's own top-level files besides the languages' folders.
-# The folders of the files made from the content for every language (downloads, feeds, calendars).
-_MADE_FOLDERS = tuple(root.strip("/") for root in (urls.DATA_ROOT, urls.FEEDS_ROOT, urls.CALENDAR_ROOT))
+# The folders of the files made from the content for every language (downloads, feeds,
+# calendars, the staff's announcements).
+_MADE_FOLDERS = tuple(root.strip("/") for root in (urls.DATA_ROOT, urls.FEEDS_ROOT, urls.CALENDAR_ROOT,
+                                                   urls.STAFF_ROOT))
 _SHARED_TOP = {urls.MEDIA_ROOT.strip("/"), *_MADE_FOLDERS, "index.html", "404.html", ".nojekyll"}
 # Sphinx's own files that are not part of the site.
 _SKIP = {".buildinfo", ".doctrees"}
