@@ -3,9 +3,9 @@
 Configuration, the inputs' fingerprint, the notebooks' kernels started, the content
 loaded and validated, the languages started (each writes its source tree, builds it
 and stages its pages in a process of its own; this one has their search indexes
-made), the media staged, the languages awaited, the feeds, calendars, sitemap and the
-staff's announcements made, the shared files added (root page, downloads and those),
-the site published, the build recorded. Stages overlap at run time: the notebooks run and the media are
+made), the media staged and the feeds, calendars, sitemap and the staff's announcements
+made meanwhile, the languages awaited, the shared files added (root page, downloads and
+those), the site published, the build recorded. Stages overlap at run time: the notebooks run and the media are
 staged while the languages build.
 """
 
@@ -84,12 +84,13 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                                          built=built_one) as languages:
                         staging.add_media(content.catalogue)
                         made = None if notebooks.runs else downloads(config, content.catalogue)
+                        # Before the first language is built (a second at least): this process
+                        # is idle until then, and the preview publishes as soon as the last one is.
+                        followed = {**subscriptions(config, content.catalogue, content.heading_names),
+                                    **found_files(config, content.catalogue, list(content.pages),
+                                                  [notebook.name for notebook in content.notebooks]),
+                                    **staff_pages(config, content.catalogue, content.heading_names["summary"])}
                         built = clock.lap("build", languages.wait(), since="load")
-                    # While the last languages' search indexes are made:
-                    followed = {**subscriptions(config, content.catalogue, content.heading_names),
-                                **found_files(config, content.catalogue, list(content.pages),
-                                              [notebook.name for notebook in content.notebooks]),
-                                **staff_pages(config, content.catalogue, content.heading_names["summary"])}
                 finally:
                     unindexed = indexes.wait()
                 _failed_indexes(config, unindexed)
