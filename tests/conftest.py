@@ -15,6 +15,16 @@ REPO = Path(__file__).parent.parent
 CHROMIUM = "/usr/bin/chromium"
 
 
+def planned_webinar(title: str, summary: str, languages: str = "[en, ar]", speakers: str = "") -> str:
+    """The ``index.md`` of a webinar of the fixture site's tech-transfer series, planned for
+    2027-02-03 at 16:00 (+04:00) for 75 minutes, with a registration link; `speakers` are
+    YAML flow mappings, one per line."""
+    people = "speakers:\n" + "".join(f"  - {line}\n" for line in speakers.splitlines()) if speakers else ""
+    return (f'---\ntitle: "{title}"\nlang: en\ndate: 2027-02-03\nstart: "2027-02-03T16:00+04:00"\nduration: 75\n'
+            f"status: planned\ntopic: tech-transfer\nlanguages: {languages}\nregions: [arab]\n{people}"
+            f"registration: https://events.example.int/register/gulf\n---\n\n## Summary\n{summary}\n")
+
+
 def copy_fixture(name: str, dest: Path) -> Path:
     """A fixture site copied to `dest`, its relative paths to the repository made absolute."""
     root = dest / name

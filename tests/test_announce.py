@@ -7,27 +7,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import planned_webinar
 from webinars.cli import main
 
 SLUG = "2027-01-12-tto-advanced"
-HOSTILE = """---
-title: "Gulf licensing <script>alert(1)</script> & more"
-lang: en
-date: 2027-02-03
-start: "2027-02-03T16:00+04:00"
-duration: 75
-status: planned
-topic: tech-transfer
-languages: [en, ar, pt]
-regions: [arab]
-speakers:
-  - {name: "Nour <b>Haddad</b>", affiliation: "Office A", role: expert}
-registration: https://events.example.int/register/gulf
----
-
-## Summary
-Royalty rates \\<img src=x onerror=alert(1)> explained.
-"""
+HOSTILE = planned_webinar("Gulf licensing <script>alert(1)</script> & more",
+                          "Royalty rates \\<img src=x onerror=alert(1)> explained.", languages="[en, ar, pt]",
+                          speakers='{name: "Nour <b>Haddad</b>", affiliation: "Office A", role: expert}')
 
 
 def _announce(capsys, *args: str) -> tuple[int, str, str]:

@@ -11,32 +11,17 @@ import feedparser
 import pytest
 from icalendar import Calendar
 
+from conftest import planned_webinar
 from webinars.config import load_config
 from webinars.content.load import load
 from webinars.finish.follow import LATEST, subscriptions
 
 BASE = "https://webinars.example.org/ip/"
 
-PLANNED = """---
-title: "Licensing in the Gulf</title><script>alert(1)</script>"
-lang: en
-date: 2027-02-03
-start: "2027-02-03T16:00+04:00"
-duration: 75
-status: planned
-topic: tech-transfer
-languages: [en, ar]
-regions: [arab]
-registration: https://events.example.int/register/gulf
----
-
-## Summary
-Royalty rates \\<script>alert(1)\\</script> and \\<img src=x onerror=alert(1)>, with [a link](javascript:alert(1))
-and a [real one](https://example.org/guide).
-
-- first point;
-- second point.
-"""
+PLANNED = planned_webinar(
+    "Licensing in the Gulf</title><script>alert(1)</script>",
+    "Royalty rates \\<script>alert(1)\\</script> and \\<img src=x onerror=alert(1)>, with [a link](javascript:alert(1))\n"
+    "and a [real one](https://example.org/guide).\n\n- first point;\n- second point.")
 
 CANCELLED = """---
 title: "A cancelled session; END:VEVENT, BEGIN:VEVENT \\\\ SUMMARY:forged"

@@ -13,32 +13,15 @@ import pytest
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from conftest import copy_fixture
+from conftest import copy_fixture, planned_webinar
 
 pytestmark = pytest.mark.build
 
 BASE = "https://webinars.example.org/ip/"
 LANGS = ("en", "ar", "zh")
 HOSTILE_TITLE = "Royalties</script><script>alert(1)</script> & <b>more</b>"
-HOSTILE = f"""---
-title: "{HOSTILE_TITLE}"
-lang: en
-date: 2027-02-03
-start: "2027-02-03T16:00+04:00"
-duration: 75
-status: planned
-topic: tech-transfer
-languages: [en, ar]
-regions: [arab]
-speakers:
-  - {{name: "Nour </script> Haddad", affiliation: "Office \\"A\\" & B", role: expert}}
-  - {{name: Sam Lee, role: moderator}}
-registration: https://events.example.int/register/gulf
----
-
-## Summary
-What \\<script> does in a summary.
-"""
+HOSTILE = planned_webinar(HOSTILE_TITLE, "What \\<script> does in a summary.", speakers=(
+    '{name: "Nour </script> Haddad", affiliation: "Office \\"A\\" & B", role: expert}\n{name: Sam Lee, role: moderator}'))
 
 
 @pytest.fixture(scope="module")

@@ -117,6 +117,13 @@ class Messages:
         clock = format_time(utc, "short", tzinfo=dt.timezone.utc, locale=self.language.locale)
         return self.gettext("%(time)s UTC") % {"time": clock}
 
+    def date_and_time(self, day: dt.date, start: dt.datetime | None) -> str:
+        """When a webinar is, as text: its day, and its start where it is held and in UTC."""
+        if start is None:
+            return self.weekday_date(day)
+        local = self.gettext("%(date)s, %(time)s") % {"date": self.weekday_date(day), "time": self.time(start)}
+        return f"{local} ({self.utc_time(start)})"
+
     def minutes(self, n: int) -> str:
         text = units.format_unit(n, "duration-minute", length="long", locale=self.language.locale)
         if "duration" in text:  # CLDR has no long form for some locales

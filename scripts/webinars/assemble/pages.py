@@ -390,9 +390,8 @@ class PageWriter:
     def _description(self, document: Document) -> str:
         """What a search engine or a shared link shows of the page: the summary's first
         paragraph (else the text's), as plain text."""
-        summary = document.section(self.headings["summary"])
-        lines = document.body.splitlines()
-        text = "\n".join(lines[summary.start + 1:summary.end]) if summary else document.body
+        summary = document.section_text(self.headings["summary"])
+        text = summary if summary is not None else document.body
         return myst.first_paragraph(text) or myst.first_paragraph(document.body)
 
     def _generated(self, here: str, title: str, html: str) -> SourcePage:

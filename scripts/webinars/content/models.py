@@ -289,6 +289,13 @@ class Document:
                 return section
         return None
 
+    def section_text(self, kind_names: set[str]) -> str | None:
+        """The MyST under the section's heading (None if the body has no such section)."""
+        section = self.section(kind_names)
+        if section is None:
+            return None
+        return "\n".join(self.body.splitlines()[section.start + 1:section.end])
+
 
 @dataclass(frozen=True)
 class Feedback:

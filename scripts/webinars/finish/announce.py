@@ -21,7 +21,7 @@ from ..config import Config
 from ..content.catalogue import Catalogue
 from ..content.models import Webinar
 from ..languages import Language
-from ..messages import ROLES, Messages, messages_for
+from ..messages import ROLES, messages_for
 
 def staff_file(slug: str | None = None) -> str:
     """The staff's page of a planned webinar's announcements (or the list of them), from the site's root."""
@@ -64,7 +64,7 @@ def announcement(config: Config, catalogue: Catalogue, summary_names: set[str], 
                  language: Language) -> Announcement:
     m = messages_for(language, config.path("locales_dir"))
     facts, document, lang = webinar.facts, webinar.document(language.code), language.code
-    rows = [(m.gettext("Date"), _when(m, webinar))]
+    rows = [(m.gettext("Date"), m.date_and_time(facts.date, facts.start))]
     if facts.duration:
         rows.append((m.gettext("Duration"), m.minutes(facts.duration)))
     rows.append((m.gettext("Languages (with interpretation)"),
@@ -77,22 +77,12 @@ def announcement(config: Config, catalogue: Catalogue, summary_names: set[str], 
         rows.append((m.gettext("Speakers"), "; ".join(
             f"{s.name}{m.gettext(', ') + s.affiliation if s.affiliation else ''} ({m.label(ROLES, s.role)})"
             for s in speakers)))
-    section = document.section(summary_names)
-    summary = first_paragraph("\n".join(document.body.splitlines()[section.start + 1:section.end]), limit=600) \
-        if section else ""
+    summary = first_paragraph(document.section_text(summary_names) or "", limit=600)
     base = config.settings.base_url  # a message needs an absolute address
     page = urls.absolute(base, urls.in_language(lang, urls.webinar(webinar.id))) if base else ""
     return Announcement(lang, language.direction, document.title, document.lang, tuple(rows), summary, document.lang,
                         facts.registration or "", m.gettext("Register for this webinar"), page,
                         m.gettext("Webinar page"), m.gettext("%(label)s: %(value)s"))
-
-
-def _when(m: Messages, webinar: Webinar) -> str:
-    facts = webinar.facts
-    if facts.start is None:
-        return m.weekday_date(facts.date)
-    local = m.gettext("%(date)s, %(time)s") % {"date": m.weekday_date(facts.date), "time": m.time(facts.start)}
-    return f"{local} ({m.utc_time(facts.start)})"
 
 
 def staff_pages(config: Config, catalogue: Catalogue, summary_names: set[str]) -> dict[str, str]:

@@ -79,18 +79,11 @@ class _Language:
 
     def summary(self, document: Document) -> str:
         """The MyST of the document's summary section ("" if it has none)."""
-        section = document.section(self.summary_names)
-        if section is None:
-            return ""
-        return "\n".join(document.body.splitlines()[section.start + 1:section.end]).strip()
+        return (document.section_text(self.summary_names) or "").strip()
 
     def when(self, webinar: Webinar) -> str:
         """The date (and time, local and UTC) as the webinar's page says it."""
-        facts, m = webinar.facts, self.m
-        if facts.start is None:
-            return m.weekday_date(facts.date)
-        return f"{m.gettext('%(date)s, %(time)s') % {'date': m.weekday_date(facts.date), 'time': m.time(facts.start)}}" \
-               f" ({m.utc_time(facts.start)})"
+        return self.m.date_and_time(webinar.facts.date, webinar.facts.start)
 
     # ---- the Atom feed ------------------------------------------------------------
 
