@@ -147,6 +147,31 @@ def test_hostile_cases_that_build_are_inert(hostile_site) -> None:
 
 
 @pytest.mark.build
+def test_hostile_cases_leave_every_feed_and_calendar_well_formed(hostile_site) -> None:
+    """Every case's title and summary reach the feeds, calendars and staff announcements too:
+    each still parses as what it is, with no markup of the content's in a feed's HTML."""
+    import feedparser
+    from icalendar import Calendar
+
+    root, _marker, folders = hostile_site
+    site = (root / "_build" / "site").resolve()
+    webinars = sum(1 for folder in folders.values() if folder.startswith("content/webinars/"))
+    for feed in sorted(site.glob("feeds/*.xml")):
+        parsed = feedparser.parse(feed.read_bytes())
+        assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
+        for entry in parsed.entries:
+            html = BeautifulSoup(entry.content[0].value, "html.parser")
+            assert not html.find(["script", "img", "iframe", "style", "object"]), (feed, entry.link)
+            assert not any(a["href"].lower().startswith(("javascript:", "data:")) for a in html.find_all("a", href=True))
+    for calendar in sorted(site.glob("calendar/*.ics")):
+        parsed = Calendar.from_ical(calendar.read_bytes())
+        assert parsed.walk("VEVENT"), calendar
+    assert len(Calendar.from_ical((site / "calendar/en.ics").read_bytes()).walk("VEVENT")) >= webinars
+    for page in sorted(site.glob("staff/*.html")):
+        assert not BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find(["script", "img", "iframe"]), page
+
+
+@pytest.mark.build
 def test_the_build_rejects_what_the_check_rejects_and_publishes_nothing(tmp_path: Path) -> None:
     root = copy_fixture("mini", tmp_path)
     marker = tmp_path / "marker"
