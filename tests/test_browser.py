@@ -218,6 +218,34 @@ def test_search_filters_narrow_the_results_and_stay_in_the_address(browser, serv
     page.close()
 
 
+@pytest.mark.parametrize("lang", ["en", "ar", "zh"])
+def test_search_page_loads_the_index_only_for_a_search_and_its_filters_are_the_indexs(
+        browser, served_sample, lang: str) -> None:
+    """The filters are written with the page (the index is 100 KB that a visitor who only
+    looks at the page does not need); they offer exactly the values and counts the index has."""
+    page = browser.new_page()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.goto(f"{served_sample}/{lang}/search/")
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in asked if "/pagefind/" in url], asked
+    expect(page.locator(".wb-search-filters")).to_be_visible()
+    shown = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('.wb-search-filter select')]
+        .map((s) => [s.name, [...s.options].slice(1).map((o) => o.textContent)]))""")
+    indexed = page.evaluate("""async () => {
+        const root = document.querySelector('[data-wb-search]');
+        const pagefind = await import(new URL(root.dataset.bundle, document.baseURI).href);
+        await pagefind.options({ baseUrl: new URL(root.dataset.home, document.baseURI).pathname });
+        return await pagefind.filters();
+    }""")
+    for name, values in shown.items():  # (counts below 1000: digits as they are in every language's format)
+        assert sorted(values) == sorted(f"{value} ({count})" for value, count in indexed.get(name, {}).items()), name
+    assert set(indexed) <= set(shown)
+    page.locator("#wb-search-q").fill({"en": "licence", "ar": "التفاوض", "zh": "许可"}[lang])
+    page.locator(".wb-search-results li").first.wait_for(timeout=15000)
+    page.close()
+
+
 def test_topic_list_filter_by_region_leaves_only_matching_rows(open_page) -> None:
     page = open_page("en/topic-list/")
     rows = page.locator("table[data-wb-filterable] tbody tr")

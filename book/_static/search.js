@@ -1,10 +1,12 @@
 // The search page (book/_templates/search.html): asks Pagefind's index of this language's
 // pages (webinars/engine/search.py) and lists each result's title, date, status and an
-// excerpt of the page's own text, the words found marked. The filters are the index's own
-// (kind, status, region, language, year, scope, in this language), with their counts. The
-// words and filters are kept in the address, so that a search can be shared and the browser's
-// Back button returns to it. Nothing here puts a string from the index into HTML: titles,
-// dates and excerpts become text nodes, only Pagefind's <mark> around a word found an element.
+// excerpt of the page's own text, the words found marked. The filters (kind, status, region,
+// language, year, scope, in this language, with their counts) are written with the page, so
+// Pagefind's script and index are loaded only when the visitor searches (or, to save time,
+// when the words field gets the focus). The words and filters are kept in the address, so
+// that a search can be shared and the browser's Back button returns to it. Nothing here puts
+// a string from the index into HTML: titles, dates and excerpts become text nodes, only
+// Pagefind's <mark> around a word found an element.
 const root = document.querySelector("[data-wb-search]");
 const form = root.querySelector("form");
 const input = form.elements.q;
@@ -101,48 +103,60 @@ function restore() {
   }
 }
 
-async function fillFilters() {
-  const available = await pagefind.filters();
+// The filters with a choice to make (two values or more), languages in the reader's order.
+function showFilters() {
   const collator = new Intl.Collator(lang);
   for (const select of selects) {
-    const counts = available[select.name] || {};
-    const values = Object.keys(counts).sort(select.name === "year" ? (a, b) => b.localeCompare(a)
-                                                                   : collator.compare);
-    for (const value of values) {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = `${value} (${new Intl.NumberFormat(lang).format(counts[value])})`;
-      select.append(option);
+    const values = [...select.options].slice(1);
+    if (select.name === "language") {
+      values.sort((a, b) => collator.compare(a.value, b.value));
+      select.append(...values);
     }
     select.closest(".wb-search-filter").hidden = values.length < 2;
   }
   form.querySelector("fieldset").hidden = selects.every((select) => select.closest(".wb-search-filter").hidden);
 }
 
-async function start() {
+// Pagefind, loaded once, the first time it is needed.
+let loading = null;
+function load() {
+  loading ||= (async () => {
+    const bundle = await import(new URL(root.dataset.bundle, document.baseURI).href);
+    await bundle.options({ baseUrl: new URL(root.dataset.home, document.baseURI).pathname });
+    await bundle.init();
+    pagefind = bundle;
+  })();
+  return loading;
+}
+
+async function searchWhenReady() {
+  if (!pagefind) say(root.dataset.searching);
   try {
-    pagefind = await import(new URL(root.dataset.bundle, document.baseURI).href);
-    await pagefind.options({ baseUrl: new URL(root.dataset.home, document.baseURI).pathname });
-    await pagefind.init();
-    await fillFilters();
+    await load();
   } catch (error) {
     say(root.dataset.unavailable);
     return;
   }
+  await search();
+}
+
+function start() {
+  showFilters();
   restore();
   let typing = null;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     remember(true);
-    search();
+    searchWhenReady();
   });
+  input.addEventListener("focus", () => load().catch(() => {}), { once: true });
   input.addEventListener("input", () => {
     clearTimeout(typing);
-    typing = setTimeout(() => { remember(false); search(); }, 250);
+    typing = setTimeout(() => { remember(false); searchWhenReady(); }, 250);
   });
-  for (const select of selects) select.addEventListener("change", () => { remember(true); search(); });
-  window.addEventListener("popstate", () => { restore(); search(); });
-  search();
+  for (const select of selects) select.addEventListener("change", () => { remember(true); searchWhenReady(); });
+  window.addEventListener("popstate", () => { restore(); searchWhenReady(); });
+  if (location.search) searchWhenReady(); // a search shared or bookmarked
 }
 
 start();

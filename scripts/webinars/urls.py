@@ -10,6 +10,7 @@ from __future__ import annotations
 HOME = ""
 WEBINARS = "webinars/"
 TOPICS = "topics/"
+SEARCH = "search/"  # Sphinx's own page (its docname is "search"), made by webinars.engine.search
 MEDIA_ROOT = "media/"  # shared by all languages, at the site root
 
 

@@ -129,6 +129,10 @@ def precompile_templates() -> None:
         env.get_template(name)
 
 
+# The search page's filters, in the order it shows them (see `PageWriter.search_filters`).
+SEARCH_FILTERS = ("kind", "status", "region", "language", "year", "scope")
+
+
 class PageWriter:
     """Renders the pages of one language."""
 
@@ -367,6 +371,52 @@ class PageWriter:
                         key=lambda t: t.id)
         html = self.render("topic_index.html", here, series_topics=series, proposals=proposals, others=others)
         return self._generated(here, self.m.gettext("Topics and proposals"), html)
+
+    def search_filters(self) -> dict[str, str]:
+        """The search page's filters (late parts ``search-<filter>`` of ``search``): each value a
+        webinar's or topic's page gives Pagefind (``search_facts`` in ``_macros.html``), with
+        the number of pages that have it, as Pagefind counts them. Written with the site, so
+        that the search page shows its filters without loading the index."""
+        counts: dict[str, dict[str, int]] = {name: {} for name in SEARCH_FILTERS}
+
+        def add(name: str, values) -> None:
+            for value in dict.fromkeys(values):  # a page counts once for a value
+                counts[name][value] = counts[name].get(value, 0) + 1
+
+        topics = self.catalogue.topics
+        for w in self.catalogue.webinars.values():
+            f = w.facts
+            topic = topics.get(f.topic)
+            add("kind", [self.m.gettext("Webinar")])
+            add("status", [self.m.label(labels.WEBINAR_STATUS, f.status)])
+            add("region", map(self.m.region, f.regions))
+            add("language", map(self.m.language_name, f.languages))
+            add("year", [str(f.date.year)])
+            add("scope", [self.m.label(labels.SCOPES, topic.facts.scope)] if topic else [])
+        for topic in topics.values():
+            f = topic.facts
+            add("kind", [self.m.gettext("Topic")])
+            add("status", [self.m.label(labels.TOPIC_STATUS, f.status)])
+            add("region", map(self.m.region, f.regions))
+            add("language", map(self.m.language_name, f.languages))
+            add("year", [str(f.proposed.year)])
+            add("scope", [self.m.label(labels.SCOPES, f.scope)])
+        # In the order a reader expects: the newest year first; kinds, statuses, regions and
+        # scopes as the programme lists them; languages are put in the reader's alphabetical
+        # order by the page's script (Intl.Collator, which Python has no equivalent of here).
+        listed = {
+            "kind": [self.m.gettext("Webinar"), self.m.gettext("Topic")],
+            "status": [self.m.label(table, key) for table in (labels.WEBINAR_STATUS, labels.TOPIC_STATUS)
+                       for key in table],
+            "region": [self.m.region(key) for key in self.config.settings.regions],
+            "scope": [self.m.label(labels.SCOPES, key) for key in labels.SCOPES],
+        }
+        for name, order in listed.items():
+            rank = {value: i for i, value in enumerate(order)}
+            counts[name] = dict(sorted(counts[name].items(), key=lambda item: rank.get(item[0], len(rank))))
+        counts["year"] = dict(sorted(counts["year"].items(), reverse=True))
+        return {f"search-{name}": self.render("search_filters.html", urls.SEARCH, counts=values)
+                for name, values in counts.items()}
 
     def extra(self, name: str, page: Page) -> SourcePage:
         here = urls.page(name) if name != "index" else urls.HOME

@@ -115,8 +115,9 @@ def assemble_language(catalogue: Catalogue, extra_pages: dict[str, Page], config
     _sync(dest, wanted, {p.file for p in pages if writer.memo is not None and p.url in writer.memo.reused})
     if writer.memo is not None:
         writer.memo.save()
-    return ({p.file: p.origin for p in pages if p.origin is not None},
-            {urls.docname(p.url): dict(p.late) for p in pages if p.late})
+    late = {urls.docname(p.url): dict(p.late) for p in pages if p.late}
+    late["search"] = writer.search_filters()  # on the page Sphinx makes (it has no source)
+    return {p.file: p.origin for p in pages if p.origin is not None}, late
 
 
 def _page_key(catalogue: Catalogue, fingerprints: Fingerprints, lang: str, item: Webinar | Topic) -> str | None:

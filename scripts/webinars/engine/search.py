@@ -6,7 +6,9 @@ its snippets began with the language menu. Instead, once a language's pages are 
 Pagefind (`pagefind[extended]` from PyPI: the binary, which splits Chinese) indexes
 them (:class:`Indexes`, while the other languages build) into the language's work folder,
 published as ``<lang>/pagefind/``; the search page (``book/_templates/search.html`` and
-``_static/search.js``) loads that index only when a visitor searches.
+``_static/search.js``) loads that index only when a visitor searches. Its filters' values
+and counts are written with the page (late parts, ``PageWriter.search_filters``), from the
+same facts the pages give Pagefind.
 
 What is indexed is what the pages mark (``data-pagefind-*`` attributes):
 
