@@ -29,6 +29,7 @@ TEMPLATES = {
     "topic": "{lang}/topics/ip-and-ai/",
     "topic list": "{lang}/topic-list/",
     "series": "{lang}/series/",
+    "annual report": "{lang}/annual-report/",
     "propose": "{lang}/propose/",
     "search": "{lang}/search/?q=licence",
 }

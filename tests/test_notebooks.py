@@ -48,7 +48,7 @@ def assert_run_ahead(root: Path, langs=("en", "ar", "zh")) -> None:
 
     for lang in langs:
         copies = executed_copies(root, lang)
-        assert sorted(copies) == ["series/index.ipynb", "topic-list/index.ipynb"], lang
+        assert sorted(copies) == ["annual-report/index.ipynb", "series/index.ipynb", "topic-list/index.ipynb"], lang
         assert all(by == EXECUTED_BY for _written, by in copies.values()), lang
         assert executed_by_myst_nb(root, lang) == 0, lang
 
@@ -79,7 +79,7 @@ def test_the_cache_key_holds_the_content(mini: Path) -> None:
 def test_unchanged_content_executes_nothing_and_changed_content_executes_again(mini: Path) -> None:
     build_site(mini)
     records = {lang: executed_copies(mini, lang) for lang in ("en", "ar", "zh")}
-    assert all(len(r) == 2 for r in records.values())  # topic list and series, once each
+    assert all(len(r) == 3 for r in records.values())  # topic list, series and annual report, once each
     pages = sorted((mini / "_build/work/zh/html").rglob("*.html"))
     stamps = {p: p.stat().st_mtime_ns for p in pages}
 
@@ -141,8 +141,8 @@ def test_notebooks_run_by_myst_nb_itself_give_the_same_pages(built_mini: Path, m
                         lambda *args: NotebookRun(None, [], "not run ahead", [], own=False))
     build_site(mini)
     for lang in ("en", "ar", "zh"):
-        assert executed_copies(mini, lang) == {} and executed_by_myst_nb(mini, lang) == 2, lang
-        for url in ("topic-list", "series"):
+        assert executed_copies(mini, lang) == {} and executed_by_myst_nb(mini, lang) == 3, lang
+        for url in ("topic-list", "series", "annual-report"):
             ours = (built_mini / "_build/site" / lang / url / "index.html").read_text(encoding="utf-8")
             theirs = (mini / "_build/site" / lang / url / "index.html").read_text(encoding="utf-8")
             assert ours == theirs, f"{lang}/{url}"
@@ -163,7 +163,7 @@ def test_the_notebooks_kernel_makes_the_downloads_for_this_content(built_mini: P
 
     made = Work(built_mini / "_build/work").downloads
     files = json.loads(made.read_text(encoding="utf-8"))["files"]
-    assert sorted(files) == ["data/topic-list.ar.csv", "data/topic-list.ar.json", "data/topic-list.csv",
+    assert sorted(files) == ["data/annual-report.csv", "data/topic-list.ar.csv", "data/topic-list.ar.json", "data/topic-list.csv",
                              "data/topic-list.en.csv", "data/topic-list.en.json", "data/topic-list.json",
                              "data/topic-list.zh.csv", "data/topic-list.zh.json"]
     for name, text in files.items():
@@ -231,15 +231,15 @@ def test_the_kernels_say_when_each_languages_notebooks_have_run(mini: Path) -> N
     config = load_config(mini)
     run = run_ahead.start(config, fingerprint(config), ["zh", "en", "ar"], 1, None)
     kernels, jobs = run.kernels, run.jobs
-    assert [job.lang for job in jobs] == ["zh", "zh", "en", "en", "ar", "ar"]
+    assert [job.lang for job in jobs] == ["zh"] * 3 + ["en"] * 3 + ["ar"] * 3
     done: list[tuple[str, int]] = []
     try:
         running = kernels.start_run(jobs, run.extensions, lambda lang, results: done.append((lang, len(results))))
         results = running.result(timeout=300)
     finally:
         run.finish()
-    assert done == [("zh", 2), ("en", 2), ("ar", 2)]  # one kernel: one language after another
-    assert sorted(job.lang for job, _notebook, _seconds in results) == ["ar", "ar", "en", "en", "zh", "zh"]
+    assert done == [("zh", 3), ("en", 3), ("ar", 3)]  # one kernel: one language after another
+    assert sorted(job.lang for job, _notebook, _seconds in results) == ["ar"] * 3 + ["en"] * 3 + ["zh"] * 3
 
 
 def test_a_notebook_renders_late_parts_in_place(mini: Path) -> None:

@@ -63,7 +63,7 @@ ROUTES = {
     "secretariat": N_("Proposal of the Secretariat"),
 }
 # Titles of the notebook pages (book/notebooks/*.md), translated here.
-NOTEBOOK_TITLES = (N_("Topic list"), N_("All series"))
+NOTEBOOK_TITLES = (N_("Topic list"), N_("All series"), N_("Annual report"))
 # Body headings that mark the conventional sections, as authors write them in English.
 SUMMARY_HEADING = N_("Summary")
 ANSWERS_HEADING = N_("Follow-up answers")

@@ -56,6 +56,7 @@ def shared_file(from_url: str, path: str) -> str:
 
 
 DATA_ROOT = "data/"  # the downloads, shared by all languages, at the site root
+REPORT_FILE = f"{DATA_ROOT}annual-report.csv"  # the annual report's figures, every year, in codes
 
 
 def topic_list_file(kind: str, code: str | None = None) -> str:

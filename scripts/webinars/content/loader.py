@@ -341,6 +341,7 @@ def _load_feedback(path: Path, problems: Problems) -> Feedback | None:
                                                     f"{','.join(FEEDBACK_COLUMNS)}")
         return None
     ratings, useful, counts, suggested = [], [], {"participant": 0, "expert": 0}, 0
+    answers: dict[str, dict[str, list[int]]] = {who: {"rating": [], "useful": []} for who in counts}
     for line, row in enumerate(rows, start=2):
         who = (row.get("respondent") or "").strip()
         if who not in counts:
@@ -353,11 +354,15 @@ def _load_feedback(path: Path, problems: Problems) -> Feedback | None:
                 continue
             if value.isdigit() and 1 <= int(value) <= 5:
                 bucket.append(int(value))
+                if who in answers:
+                    answers[who][column].append(int(value))
             else:
                 problems.error(path, line, column, f"{value!r} is not a whole number from 1 to 5")
         suggested += bool((row.get("suggested_topic") or "").strip())
     mean = lambda xs: round(sum(xs) / len(xs), 1) if xs else None  # noqa: E731
-    return Feedback(len(rows), counts["participant"], counts["expert"], mean(ratings), mean(useful), suggested)
+    scores = {who: {column: (sum(xs), len(xs)) for column, xs in columns.items()} for who, columns in answers.items()}
+    return Feedback(len(rows), counts["participant"], counts["expert"], mean(ratings), mean(useful), suggested,
+                    scores)
 
 
 def _check_links(catalogue: Catalogue, config: Config, problems: Problems, existing: set[str]) -> None:

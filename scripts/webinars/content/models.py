@@ -307,6 +307,9 @@ class Feedback:
     rating: float | None
     useful: float | None
     suggested_topics: int
+    # For averages over several surveys (the annual report), per respondent (participant,
+    # expert) and question (rating, useful): (sum of the answers, number of answers).
+    scores: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass

@@ -25,6 +25,7 @@ def setup(app) -> None:
     app.add_css_file("webinars.css")
     app.add_js_file("topic-list.js", loading_method="defer")
     app.add_js_file("player.js", loading_method="defer")
+    app.add_js_file("report.js", loading_method="defer")
 
 
 def no_numbering(app, config) -> None:
@@ -73,6 +74,7 @@ ICONS = {
 _SCRIPTS_ONLY_FOR = {
     "topic-list.js": "data-wb-filters",  # the topic list's filters
     "player.js": "wb-facade",  # a recording's click-to-load player
+    "report.js": "data-wb-report",  # the annual report's "Print this year"
     "design-tabs.js": "sd-tab-set",  # sphinx-design's tabs (which also work without it)
 }
 

@@ -35,6 +35,7 @@ from ..work import LanguageWork, write_atomic
 # What every notebook imports first: paid once per kernel, while the content loads.
 WARM_UP = (
     "import pandas, webinars.notebooks, webinars.notebooks.topic_list, webinars.notebooks.series\n"
+    "import webinars.notebooks.report\n"
     # What is imported stays: the collector (run by each reset between notebooks) skips it.
     "import gc; gc.collect(); gc.freeze()"
 )

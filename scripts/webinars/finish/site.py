@@ -262,7 +262,8 @@ def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path
 
 
 def downloads(config: Config, catalogue: Catalogue, frame=None) -> dict[str, str]:
-    """The topic list as CSV and JSON, one schema for every language: path in the site -> text.
+    """The topic list as CSV and JSON, one schema for every language, and the annual report's
+    figures as CSV (``data/annual-report.csv``, codes only): path in the site -> text.
     ``data/topic-list.<lang>.csv`` (and ``.json``) has the titles in that language where a
     translation exists and the addresses of that language's pages; ``data/topic-list.csv``
     is the default language's. `frame` is the content's topic list
@@ -282,6 +283,7 @@ def downloads(config: Config, catalogue: Catalogue, frame=None) -> dict[str, str
         default = language.code == config.default_language.code
         for code in (language.code, None) if default else (language.code,):  # None: data/topic-list.csv
             files[urls.topic_list_file("csv", code)], files[urls.topic_list_file("json", code)] = csv, text
+    files[urls.REPORT_FILE] = tables.report_csv(tables.report_figures(catalogue, config.settings.regions))
     return files
 
 

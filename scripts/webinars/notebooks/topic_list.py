@@ -87,7 +87,8 @@ def downloads(site: NotebookSite) -> HTML:
     lang = site.lang
     return HTML(site.writer.render("topic_downloads.html", HERE,
                                    csv=urls.shared_file(HERE, urls.topic_list_file("csv", lang)),
-                                   json=urls.shared_file(HERE, urls.topic_list_file("json", lang))))
+                                   json=urls.shared_file(HERE, urls.topic_list_file("json", lang)),
+                                   report=urls.relative(HERE, urls.page("annual-report"))))
 
 
 def _webinar_table(site: NotebookSite, name: str, heading: str) -> HTML:
