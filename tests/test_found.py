@@ -77,7 +77,11 @@ def test_every_page_has_its_canonical_address_absolute_alternates_and_a_card(sit
         assert doc.find("meta", property="og:title")["content"]
         lang = address[len(BASE):].split("/")[0]
         assert doc.find("meta", property="og:locale")["content"] == {"en": "en_US", "ar": "ar_EG", "zh": "zh_CN"}[lang]
-        assert doc.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
+        # The programme's picture, published with the language's static files
+        image = doc.find("meta", property="og:image")["content"]
+        assert image == f"{BASE}{lang}/_static/share.png" and (site / image[len(BASE):]).is_file()
+        assert doc.find("meta", property="og:image:alt")["content"]
+        assert doc.find("meta", attrs={"name": "twitter:card"})["content"] == "summary_large_image"
     doc = _head(site / "ar/webinars/2024-01-10-tto-basics/index.html")
     assert doc.find("meta", property="og:description")["content"] == doc.find("meta", attrs={"name": "description"})["content"]
 
@@ -191,6 +195,26 @@ def test_without_a_base_url_nothing_names_an_address_the_site_does_not_know(buil
     assert (site / "robots.txt").read_text(encoding="utf-8") == "User-agent: *\nAllow: /\n"
     doc = _head(site / "en/webinars/2027-01-12-tto-advanced/index.html")
     assert doc.find("link", rel="canonical") is None and doc.find("meta", property="og:url") is None
+    assert doc.find("meta", property="og:image") is None  # a relative picture is no use to a shared link
+    assert doc.find("meta", attrs={"name": "twitter:card"})["content"] == "summary"
     [event] = _structured(site / "en/webinars/2027-01-12-tto-advanced/index.html")
     assert "url" not in event and event["location"]["url"] == "https://events.example.int/register/tto-advanced"
     assert schema_problems(event) == []
+
+
+@pytest.mark.parametrize("value, says", [
+    ("missing.png", "book/_static/missing.png is not a file"),
+    ("../../secret.png", "is not the name of a PNG or JPEG file"),
+    ("card.svg", "is not the name of a PNG or JPEG file"),
+])
+def test_a_share_image_that_is_not_a_picture_in_the_static_folder_is_a_clear_error(tmp_path: Path, value: str,
+                                                                                   says: str) -> None:
+    from webinars.config import load_config
+    from webinars.problems import InvalidInput
+
+    (tmp_path / "book/_static").mkdir(parents=True)
+    (tmp_path / "_config.yml").write_text(f"title: T\nwebinars:\n  share_image: {value!r}\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as raised:
+        load_config(tmp_path)
+    [problem] = raised.value.problems
+    assert problem.field == "webinars.share_image" and says in problem.message

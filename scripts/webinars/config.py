@@ -6,6 +6,8 @@ the rest of that file is Jupyter Book's and is handed to the build stage as is.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +50,18 @@ class Settings(BaseModel):
     output_dir: str = "_build/site"
     work_dir: str = "_build/work"
     base_url: str = ""
+    # The picture of a shared link to any page (Open Graph's og:image, X's large card): a PNG
+    # or JPEG file in static_dir, 1200 x 630 pixels at best. Given only with base_url (the
+    # picture's address must be absolute); empty: no picture.
+    share_image: str = "share.png"
+
+    @field_validator("share_image")
+    @classmethod
+    def _share_image(cls, value: str) -> str:
+        if value and (not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.(png|jpe?g)", value) or ".." in value):
+            raise ValueError(f"{value!r} is not the name of a PNG or JPEG file in static_dir (like share.png): "
+                             "put the picture in book/_static/ and give its name")
+        return value
 
     @field_validator("languages")
     @classmethod
@@ -168,6 +182,12 @@ def load_config(root: Path) -> Config:
         problems.append(
             Problem("_config.yml", None, "webinars.default_language",
                     f"{settings.default_language!r} is not in webinars.languages; add it or pick one listed")
+        )
+    if settings.share_image and not (root / settings.static_dir / settings.share_image).is_file():
+        problems.append(
+            Problem("_config.yml", None, "webinars.share_image",
+                    f"{settings.static_dir}/{settings.share_image} is not a file: put the picture there, "
+                    "or set share_image to \"\" for none")
         )
     if problems:
         raise InvalidInput(problems)

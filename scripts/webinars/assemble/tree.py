@@ -182,6 +182,9 @@ def book_config(config: Config, language: Language, _, nav: list[dict], cache: P
         "webinars_default_language": config.default_language.code,
         "webinars_base_url": config.settings.base_url,
         "webinars_og_locale": language.og_locale,
+        "webinars_share_image": urls.absolute(config.settings.base_url, urls.in_language(
+            language.code, f"_static/{config.settings.share_image}")) if config.settings.base_url and
+        config.settings.share_image else "",
         "webinars_og_alternates": [l.og_locale for l in config.languages if l.code != language.code],
         "webinars_nav": nav,
         "webinars_labels": {
