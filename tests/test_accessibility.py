@@ -30,6 +30,7 @@ TEMPLATES = {
     "topic list": "{lang}/topic-list/",
     "series": "{lang}/series/",
     "annual report": "{lang}/annual-report/",
+    "annual report year": "{lang}/annual-report/2024/",
     "propose": "{lang}/propose/",
     "search": "{lang}/search/?q=licence",
 }

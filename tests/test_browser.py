@@ -68,7 +68,7 @@ def test_chinese_page_falls_back_to_english_and_offers_the_originals(open_page) 
 
 
 @pytest.mark.parametrize("url", ["en/", f"ar/webinars/{SLUG}/", f"zh/webinars/{SLUG}/", "en/topics/tech-transfer/",
-                                 "ar/topic-list/", "zh/series/", "ar/annual-report/"])
+                                 "ar/topic-list/", "zh/series/", "ar/annual-report/", "ar/annual-report/2024/"])
 def test_nothing_is_wider_than_a_phone(open_page, url: str) -> None:
     page = open_page(url, width=375)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -427,7 +427,8 @@ def test_no_rule_left_out_of_the_theme_stylesheet_matches_a_page(browser, built_
     urls = [f"{base}/{path}" for root, base in ((built_mini, served), (built_sample, served_sample))
             for path in _pages(root / "_build" / "site", ("en",))]
     templates = ("", "webinars/", "webinars/2024-05-21-licensing-negotiation/", "webinars/2026-12-09-ai-generated-works/",
-                 "topics/", "topics/technology-licensing/", "topic-list/", "series/", "annual-report/", "propose/", "search/?q=licence")
+                 "topics/", "topics/technology-licensing/", "topic-list/", "series/", "annual-report/", "annual-report/2024/", "propose/",
+                 "search/?q=licence")
     urls += [f"{served_sample}/{lang}/{path}" for lang in ("ar", "zh") for path in templates]
     assert len(urls) > 60
     page = browser.new_page()

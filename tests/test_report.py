@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from webinars import tables
+from webinars import report, tables
 from webinars.config import load_config
 from webinars.languages import Language
 from webinars.messages import messages_for
@@ -29,7 +29,7 @@ def figures_of(frame, year: int) -> dict[tuple[str, str], object]:
 
 
 def test_every_year_with_a_webinar_or_a_proposal_newest_first(catalogue) -> None:
-    assert tables.report_years(catalogue) == [2027, 2026, 2024, 2023]
+    assert report.years(catalogue) == [2027, 2026, 2024, 2023]
 
 
 def test_a_years_figures_count_what_the_content_says(catalogue) -> None:
@@ -70,9 +70,9 @@ def test_series_continued_and_concluded(mini: Path) -> None:
     topic = mini / "content/topics/tech-transfer/index.md"
     topic.write_text(topic.read_text(encoding="utf-8").replace("status: accepted", "status: concluded"), encoding="utf-8")
     catalogue = check(mini)[1]
-    assert tables.series_moves(catalogue, 2025) == {"started": [], "continued": ["tech-transfer"],
+    assert report.series_moves(catalogue, 2025) == {"started": [], "continued": ["tech-transfer"],
                                                     "concluded": ["tech-transfer"]}
-    assert tables.series_moves(catalogue, 2024) == {"started": ["tech-transfer"], "continued": [], "concluded": []}
+    assert report.series_moves(catalogue, 2024) == {"started": ["tech-transfer"], "continued": [], "concluded": []}
 
 
 def test_the_csv_holds_every_figure_and_a_spreadsheet_reads_it(catalogue) -> None:
@@ -87,24 +87,34 @@ def test_the_csv_holds_every_figure_and_a_spreadsheet_reads_it(catalogue) -> Non
 
 @pytest.mark.build
 @pytest.mark.parametrize("lang", ["en", "ar", "zh"])
-def test_the_report_page_shows_the_tables_figures_in_every_language(built_mini: Path, lang: str) -> None:
+def test_each_years_page_and_the_overview_show_the_tables_figures_in_every_language(built_mini: Path,
+                                                                                    lang: str) -> None:
     site = built_mini / "_build" / "site"
     config = load_config(built_mini)
     frame = tables.report_figures(check(built_mini)[1], config.settings.regions)
     m = messages_for(Language(lang), LOCALES)
-    page = BeautifulSoup((site / lang / "annual-report/index.html").read_text(encoding="utf-8"), "html.parser")
-    assert page.h1.get_text(strip=True).rstrip("#") == m.gettext("Annual report")
-    years = [int(s["id"].removeprefix("report-")) for s in page.select("section.wb-report-year")]
-    assert years == [2027, 2026, 2024, 2023]
+
+    def text(value) -> str:
+        return "–" if value is None else m.number(value)
+
+    overview = BeautifulSoup((site / lang / "annual-report/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert overview.h1.get_text(strip=True).rstrip("#") == m.gettext("Annual report")
+    cells = overview.select("td[data-wb-figure]")
+    assert len(cells) == 4 * 6
+    for cell in cells:
+        figure, _, key = cell["data-wb-figure"].partition("/")
+        assert cell.get_text() == text(figures_of(frame, int(cell["data-year"]))[figure, key])
+    links = [a["href"] for a in overview.select(".wb-report-index tbody a")]
+    assert links == [f"../annual-report/{year}/" for year in (2027, 2026, 2024, 2023)]
     shown = 0
-    for year in years:
-        section = page.select_one(f"#report-{year}")
-        assert section.h2.get_text(strip=True) == str(year)
+    for year in (2027, 2026, 2024, 2023):
+        page = BeautifulSoup((site / lang / f"annual-report/{year}/index.html").read_text(encoding="utf-8"),
+                             "html.parser")
+        assert page.h1.get_text(strip=True).rstrip("#") == m.gettext("Annual report %(year)s") % {"year": year}
         expected = figures_of(frame, year)
-        for span in section.select("[data-wb-figure]"):
+        for span in page.select("[data-wb-figure]"):
             figure, _, key = span["data-wb-figure"].partition("/")
-            value = expected[figure, key]
-            assert span.get_text() == ("–" if value is None else m.number(value)), (year, figure, key)
+            assert span.get_text() == text(expected[figure, key]), (year, figure, key)
             shown += 1
     assert shown > 40
     topic_list = (site / lang / "topic-list/index.html").read_text(encoding="utf-8")
@@ -112,23 +122,37 @@ def test_the_report_page_shows_the_tables_figures_in_every_language(built_mini: 
     assert (site / "data/annual-report.csv").read_text(encoding="utf-8-sig") == tables.report_csv(frame).lstrip("\ufeff")
 
 
+@pytest.mark.build
+def test_a_webinar_added_rewrites_its_years_page_only(mini: Path) -> None:
+    """The other years' pages are taken from the last build: Sphinx does not write them again."""
+    from webinars.pipeline import build_site
+
+    build_site(mini)
+    html = mini / "_build/work/en/html/annual-report"
+    before = {year: (html / f"{year}/index.html").stat().st_mtime_ns for year in (2023, 2024, 2026, 2027)}
+    folder = mini / "content/webinars/2026-06-02-tto-extra"
+    folder.mkdir()
+    source = (mini / "content/webinars/2027-01-12-tto-advanced/index.md").read_text(encoding="utf-8")
+    folder.joinpath("index.md").write_text(source.replace("2027-01-12", "2026-06-02")
+                                           .replace("topic: tech-transfer-advanced", "topic: green-ip"), encoding="utf-8")
+    build_site(mini)
+    after = {year: (html / f"{year}/index.html").stat().st_mtime_ns for year in before}
+    assert [year for year in before if after[year] != before[year]] == [2026]
+    page = (mini / "_build/site/en/annual-report/2026/index.html").read_text(encoding="utf-8")
+    assert 'data-wb-figure="webinars/planned">1<' in page
+
+
 @pytest.mark.browser
-def test_print_this_year_prints_that_year_alone(browser, served_sample) -> None:
-    """Printed, the report is its text without the site's navigation; "Print this year"
-    leaves one year."""
+def test_a_year_prints_as_a_document(browser, served_sample) -> None:
+    """Printed, a year's page is its text without the site's navigation; its Print button
+    prints it."""
     page = browser.new_page()
-    page.goto(f"{served_sample}/en/annual-report/")
-    button = page.locator("#report-2024 [data-wb-print]")
-    assert button.is_visible()
+    page.goto(f"{served_sample}/en/annual-report/2024/")
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.locator("[data-wb-print]").click()
+    assert page.evaluate("window.printed") == 1
     page.emulate_media(media="print")
-    assert not page.locator(".bd-header").is_visible() and not page.locator(".bd-sidebar-primary").is_visible()
-    assert page.locator("#report-2025").is_visible() and page.locator("#report-2024").is_visible()
-    page.emulate_media(media="screen")
-    page.evaluate("window.print = () => {}")  # no dialog in a test: the page's state is what prints
-    button.click()
-    page.emulate_media(media="print")
-    visible = [s.get_attribute("id") for s in page.locator("section.wb-report-year").all() if s.is_visible()]
-    assert visible == ["report-2024"]
-    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
-    assert page.locator("#report-2025").is_visible()
+    for chrome in (".bd-header", ".bd-sidebar-primary", ".bd-header-article", "[data-wb-print]"):
+        assert not page.locator(chrome).first.is_visible(), chrome
+    assert page.locator("h1").is_visible() and page.locator(".wb-report-figures").is_visible()
     page.close()

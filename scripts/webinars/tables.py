@@ -175,107 +175,14 @@ def inert_cell(value):
     return value
 
 
-# ---- The annual report -----------------------------------------------------------------
-# What the Secretariat reports to the committee each year on the webinars (the strategy's
-# §27), as figures: one row per year, figure and key, language-independent (codes and ids),
-# shown by the report page (webinars.notebooks.report) and downloaded as its CSV.
 
-REPORT_COLUMNS = ["year", "figure", "key", "value"]
-_RESPONDENTS = ("participant", "expert")
-
-
-def report_years(catalogue: Catalogue) -> list[int]:
-    """The years the report covers, newest first: each with a webinar (held, cancelled or
-    planned) or a proposal received."""
-    years = {w.facts.date.year for w in catalogue.webinars.values()}
-    years |= {t.facts.proposed.year for t in catalogue.topics.values()}
-    return sorted(years, reverse=True)
-
-
-def series_moves(catalogue: Catalogue, year: int) -> dict[str, list[str]]:
-    """The series of `year` (topic ids, by title order of their ids): ``started`` (its first
-    webinar held that year), ``continued`` (a webinar held that year after earlier ones) and
-    ``concluded`` (a topic marked concluded whose last webinar was held that year)."""
-    moves: dict[str, list[str]] = {"started": [], "continued": [], "concluded": []}
-    for topic in sorted(catalogue.topics.values(), key=lambda t: t.id):
-        held = [w.facts.date.year for w in catalogue.series(topic.id) if w.facts.status == "held"]
-        if year not in held:
-            continue
-        moves["started" if min(held) == year else "continued"].append(topic.id)
-        if topic.facts.status == "concluded" and max(held) == year:
-            moves["concluded"].append(topic.id)
-    return moves
-
-
-def requests_of(catalogue: Catalogue, year: int) -> list:
-    """The proposals received in `year` (both routes), oldest first."""
-    return sorted((t for t in catalogue.topics.values() if t.facts.proposed.year == year),
-                  key=lambda t: (t.facts.proposed, t.id))
-
-
-def met(catalogue: Catalogue, topic) -> bool:
-    """Whether a proposal was met: a webinar of its topic held or planned."""
-    return any(w.facts.status in ("held", "planned") for w in catalogue.series(topic.id))
-
-
-def suggestions_accepted(catalogue: Catalogue, year: int) -> list:
-    """Topics suggested in the feedback of a webinar of `year` that staff accepted (a topic
-    with ``suggested_at`` that is not declined)."""
-    return sorted((t for t in catalogue.topics.values() if t.facts.suggested_at in catalogue.webinars
-                   and catalogue.webinars[t.facts.suggested_at].facts.date.year == year
-                   and t.facts.status != "declined"), key=lambda t: t.id)
-
+# ---- The annual report: its figures (webinars.report) as a table ----
 
 def report_figures(catalogue: Catalogue, regions: list[str]) -> pd.DataFrame:
-    """Every year's figures (see :data:`REPORT_COLUMNS`); a mean is rounded to one decimal.
+    """Every year's figures of the annual report (see :func:`webinars.report.figures`)."""
+    from . import report
 
-    - ``webinars``: held, cancelled, planned (key: the status);
-    - ``participants``, ``registrations``: totals of the webinars held that give them, and
-      ``reporting attendance``: how many webinars held give their participants;
-    - ``region``, ``language``: webinars held per target region (configured order) and per
-      delivery language (a webinar counts in each of its regions and languages);
-    - ``requests``, ``requests met``: proposals received that year per route, and those of
-      them with a webinar held or planned;
-    - ``responses``, ``rating``, ``usefulness``: the surveys of the webinars held, per
-      respondent (participant, expert): answers, and the mean answer out of 5;
-    - ``suggestions accepted``: topics suggested in that year's surveys that staff accepted;
-    - ``series``: started, continued, concluded.
-    """
-    rows = []
-    for year in sorted(report_years(catalogue)):
-        webinars = [w for w in catalogue.webinars.values() if w.facts.date.year == year]
-        held = [w for w in webinars if w.facts.status == "held"]
-
-        def add(figure: str, key: str, value) -> None:
-            rows.append({"year": year, "figure": figure, "key": key, "value": value})
-
-        for status in ("held", "cancelled", "planned"):
-            add("webinars", status, sum(w.facts.status == status for w in webinars))
-        add("participants", "", sum(w.facts.participants or 0 for w in held))
-        add("registrations", "", sum(w.facts.registrations or 0 for w in held))
-        add("reporting attendance", "", sum(w.facts.participants is not None for w in held))
-        for region in regions:
-            n = sum(region in w.facts.regions for w in held)
-            if n:
-                add("region", region, n)
-        for code in sorted({code for w in held for code in w.facts.languages}):
-            add("language", code, sum(code in w.facts.languages for w in held))
-        received = requests_of(catalogue, year)
-        for route in ("request", "secretariat"):
-            of_route = [t for t in received if t.facts.route == route]
-            add("requests", route, len(of_route))
-            add("requests met", route, sum(met(catalogue, t) for t in of_route))
-        surveys = [w.feedback for w in held if w.feedback]
-        for who in _RESPONDENTS:
-            add("responses", who, sum(getattr(f, f"{who}s") for f in surveys))
-            for column, figure in (("rating", "rating"), ("useful", "usefulness")):
-                total = sum(f.scores.get(who, {}).get(column, (0, 0))[0] for f in surveys)
-                count = sum(f.scores.get(who, {}).get(column, (0, 0))[1] for f in surveys)
-                add(figure, who, round(total / count, 1) if count else None)
-        add("suggestions accepted", "", len(suggestions_accepted(catalogue, year)))
-        for move, topics in series_moves(catalogue, year).items():
-            add("series", move, len(topics))
-    return pd.DataFrame(rows, columns=REPORT_COLUMNS, dtype=object)
+    return pd.DataFrame(report.figures(catalogue, regions), columns=report.COLUMNS, dtype=object)
 
 
 def report_csv(figures: pd.DataFrame) -> str:

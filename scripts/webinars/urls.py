@@ -10,6 +10,7 @@ from __future__ import annotations
 HOME = ""
 WEBINARS = "webinars/"
 TOPICS = "topics/"
+REPORT = "annual-report/"  # the annual report's overview (a notebook); a year's page is report_year(year)
 SEARCH = "search/"  # Sphinx's own page (its docname is "search"), made by webinars.engine.search
 MEDIA_ROOT = "media/"  # shared by all languages, at the site root
 
@@ -20,6 +21,10 @@ def webinar(slug: str) -> str:
 
 def topic(topic_id: str) -> str:
     return f"topics/{topic_id}/"
+
+
+def report_year(year: int) -> str:
+    return f"{REPORT}{year}/"
 
 
 def page(name: str) -> str:

@@ -32,7 +32,7 @@ from ..content.models import Document, Page, Topic, Webinar
 from ..languages import Language
 from ..work import Memo
 from .. import messages as labels
-from .. import names, urls
+from .. import names, report, urls
 from . import myst
 from .structured import script_json, webinar_event
 from ..messages import Messages
@@ -156,6 +156,7 @@ class PageWriter:
         self.keys: Callable[[Webinar | Topic], str | None] | None = None
         self.memo: Memo[SourcePage | str] | None = None
         self._late: dict[str, dict[str, str]] = {}  # page -> late parts rendered so far
+        self._report: list[dict] | None = None  # the annual report's figures, once needed
         self.env = _environment()
         self.env.install_gettext_translations(messages.translations, newstyle=True)
 
@@ -247,6 +248,7 @@ class PageWriter:
         pages += [self.webinar(w) for w in self.catalogue.webinars.values()]
         pages += [self.topic(t) for t in self.catalogue.topics.values()]
         pages += [self.extra(name, page) for name, page in self.extra_pages.items() if name != "index"]
+        pages += [self.report_year(year) for year in report.years(self.catalogue)]
         return pages
 
     def webinar(self, w: Webinar) -> SourcePage:
@@ -371,6 +373,47 @@ class PageWriter:
                         key=lambda t: t.id)
         html = self.render("topic_index.html", here, series_topics=series, proposals=proposals, others=others)
         return self._generated(here, self.m.gettext("Topics and proposals"), html)
+
+    def report_year(self, year: int) -> SourcePage:
+        """A year's page of the annual report; the one rendered last time if what it shows is
+        the same (its figures, and the webinars and topics it names: see `keys`)."""
+        here = urls.report_year(year)
+        if self._report is None:
+            self._report = report.figures(self.catalogue, self.config.settings.regions)
+        value = report.of_year(self._report, year)
+        webinars, topics = report.shown(self.catalogue, year)
+        key = None
+        if self.keys is not None and self.memo is not None:
+            keys = [self.keys(item) for item in (*webinars, *topics)]
+            if None not in keys:
+                key = hashlib.sha256(repr((sorted(value.items(), key=repr), keys)).encode()).hexdigest()
+        if key is None:
+            return self._report_year(here, year, value)
+        return self.memo.get(here, key, lambda: self._report_year(here, year, value))
+
+    def _report_year(self, here: str, year: int, value: dict) -> SourcePage:
+        catalogue, m = self.catalogue, self.m
+        requests = []
+        for topic in report.requests_of(catalogue, year):
+            series = catalogue.series(topic.id)
+            held = sum(w.facts.status == "held" for w in series)
+            if held:
+                outcome = m.ngettext("%(num)s webinar held", "%(num)s webinars held", held) % {"num": m.number(held)}
+            elif any(w.facts.status == "planned" for w in series):
+                outcome = m.gettext("Webinar planned")
+            else:
+                outcome = m.label(labels.TOPIC_STATUS, topic.facts.status)
+            requests.append((topic, outcome))
+        html = self.render(
+            "report_year.html", here, year=year, value=value, webinars=report.webinars_of(catalogue, year),
+            requests=requests,
+            regions=[(r, value[("region", r)]) for r in self.config.settings.regions if ("region", r) in value],
+            languages=sorted(((k, v) for (f, k), v in value.items() if f == "language"),
+                             key=lambda item: (-item[1], m.language_name(item[0]))),
+            suggestions=report.suggestions_accepted(catalogue, year),
+            moves=[(move, [catalogue.topics[t] for t in ids]) for move, ids in report.series_moves(catalogue, year).items()],
+            proposer=lambda topic: (lambda text: self.proposer(text, topic.original.lang)))
+        return self._generated(here, m.gettext("Annual report %(year)s") % {"year": year}, html)
 
     def search_filters(self) -> dict[str, str]:
         """The search page's filters (late parts ``search-<filter>`` of ``search``): each value a

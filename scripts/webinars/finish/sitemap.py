@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .. import urls
+from .. import report, urls
 from ..config import Config
 from ..content.catalogue import Catalogue
 
@@ -24,6 +24,7 @@ def pages(catalogue: Catalogue, extra_pages: list[str], notebooks: list[str]) ->
     found += [urls.page(name) for name in sorted({*extra_pages, *notebooks}) if name != "index"]
     found += [urls.webinar(slug) for slug in sorted(catalogue.webinars)]
     found += [urls.topic(topic_id) for topic_id in sorted(catalogue.topics)]
+    found += [urls.report_year(year) for year in report.years(catalogue)]
     return found
 
 
