@@ -37,6 +37,8 @@ class Settings(BaseModel):
     languages: list[str] = Field(default_factory=lambda: list(UN_LANGUAGES))
     default_language: str = "en"
     regions: list[str] = Field(default_factory=lambda: list(DEFAULT_REGIONS))
+    # At most this many webinars a year (the strategy's rule iv): `webinars check` warns beyond.
+    webinars_per_year: int = Field(default=6, ge=1)
     site_title: dict[str, str] = Field(default_factory=dict)
     organisation: dict[str, str] = Field(default_factory=dict)
     # The organisation's units that organise webinars: an id and a name per language.

@@ -175,3 +175,14 @@ def heading_names(languages: list[Language], locales_dir: Path) -> dict[str, set
         names["summary"].add(messages.gettext(SUMMARY_HEADING).casefold())
         names["answers"].add(messages.gettext(ANSWERS_HEADING).casefold())
     return names
+
+
+def heading_display(languages: list[Language], locales_dir: Path) -> dict[str, str]:
+    """The headings that mark the summary and answers sections, in every language: each
+    case-folded, to the way it is written (for "did you mean")."""
+    written = {SUMMARY_HEADING.casefold(): SUMMARY_HEADING, ANSWERS_HEADING.casefold(): ANSWERS_HEADING}
+    for language in languages:
+        messages = messages_for(language, locales_dir)
+        for heading in (SUMMARY_HEADING, ANSWERS_HEADING):
+            written.setdefault(messages.gettext(heading).casefold(), messages.gettext(heading))
+    return written

@@ -11,15 +11,22 @@ from pathlib import Path
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
-    """One thing wrong with the input, located as precisely as we can."""
+    """One thing wrong with the input, located as precisely as we can. Problems sort by
+    file, then line (a problem of the whole file first), field and message."""
 
     path: str
     line: int | None
     field: str
     message: str
     severity: str = "error"  # "error" stops the build; "warning" is reported only
+
+    def _order(self) -> tuple:
+        return (self.path, -1 if self.line is None else self.line, self.field, self.message, self.severity)
+
+    def __lt__(self, other: Problem) -> bool:
+        return self._order() < other._order()
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"

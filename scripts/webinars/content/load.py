@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
 from ..config import Config
 from ..fingerprints import Fingerprints
-from ..messages import heading_names
+from ..messages import heading_display, heading_names
 from ..problems import InvalidInput, Problem
 from ..work import Memo
 from .catalogue import Catalogue
 from .loader import load_content, load_pages
 from .models import Page
 from .notebooks import NotebookSource, load_notebooks
+from .planning import planning_warnings
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,12 @@ class Content:
     heading_names: dict[str, set[str]]  # headings that mark a section, in every language
 
 
-def load(config: Config, fingerprints: Fingerprints | None = None) -> Content:
+def load(config: Config, fingerprints: Fingerprints | None = None, today: dt.date | None = None) -> Content:
     """Load and validate everything; raise :class:`InvalidInput` listing every error.
 
     With `fingerprints`, a content folder unchanged since the last build is taken as it
-    loaded it (with the problems it had).
+    loaded it (with the problems it had). The plan's warnings are as of `today` (default:
+    the machine's date).
     """
     names = heading_names(config.languages, config.path("locales_dir"))
     memo, keys = None, None
@@ -49,4 +52,6 @@ def load(config: Config, fingerprints: Fingerprints | None = None) -> Content:
     errors = sorted(p for p in everything if p.severity == "error")
     if errors:
         raise InvalidInput(errors)
+    everything += planning_warnings(catalogue, config, heading_display(config.languages, config.path("locales_dir")),
+                                    today)
     return Content(catalogue, pages, notebooks, sorted(p for p in everything if p.severity != "error"), names)
