@@ -9,7 +9,7 @@ NODE_READY := node_modules/.ready
 # apt-get as root, else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site check preview test quick audit messages styles system-packages clean
+.PHONY: site check preview test quick audit messages styles system-packages clean help
 
 site: $(READY)  ## build the site into _build/site
 	$(BIN)/webinars build
@@ -18,7 +18,7 @@ check: $(READY)  ## validate content/ and list every problem
 	$(BIN)/webinars check
 
 PORT ?= 8000
-preview: $(READY)  ## build, serve at http://127.0.0.1:$(PORT)/ and build again whenever a file changes
+preview: $(READY)  ## build, serve at http://127.0.0.1:8000/ (PORT=8001 for another port), build again on each change
 	$(BIN)/webinars preview --port $(PORT)
 
 test: $(READY) $(NODE_READY) system-packages  ## the whole test suite, browser tests included
@@ -59,5 +59,10 @@ messages: $(READY)  ## refresh the catalogue template and every language's catal
 styles: $(READY) $(NODE_READY)  ## the theme's stylesheet without the rules no page can use (after changing a template or the theme)
 	$(BIN)/python scripts/theme_css.py
 
-clean:
+clean:  ## remove what the builds made (_build/)
 	rm -rf _build tests/fixtures/*/_build
+
+help:  ## list these targets
+	@echo "make TARGET, from the repository's root (the webinars command itself: .venv/bin/webinars --help)"
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z-]+):.*## /\1\t/' | \
+	  awk -F '\t' '{ printf "  %-10s %s\n", $$1, $$2 }'

@@ -1,32 +1,84 @@
-"""The ``webinars`` command: ``webinars check``, ``webinars build``, ``webinars preview`` and
-``webinars announce``."""
+"""The ``webinars`` command: ``check``, ``build``, ``preview``, ``new`` and ``announce``."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from .problems import InvalidInput, Problem
 
 
+DESCRIPTION = """Check, build and preview the webinars site; start a new webinar or topic;
+print a planned webinar's announcement. Run it from the repository's root, or
+give --root."""
+
+EPILOG = """examples:
+  webinars check
+  webinars new webinar 2027-03-02-ip-and-startups --topic technology-licensing
+  webinars new topic ip-and-startups --title "IP for start-ups"
+  webinars build
+  webinars preview --port 8001
+  webinars announce 2027-03-02-ip-and-startups --lang fr
+each command explains itself: webinars COMMAND --help"""
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="webinars", description=__doc__)
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: here)")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="validate content/ and report every problem")
-    build = commands.add_parser("build", help="validate, then build the site into _build/site")
+    # --root is accepted before the command and after it (webinars check --root ../site).
+    root_option = argparse.ArgumentParser(add_help=False)
+    root_option.add_argument("--root", type=Path, default=argparse.SUPPRESS,
+                             help="the repository's root (default: this folder)")
+    parser = argparse.ArgumentParser(prog="webinars", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the repository's root (default: this folder)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str, example: str, parents=(root_option,)) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=summary, description=f"{textwrap.fill(summary[:1].upper() + summary[1:], 78)}.\n\nexample:\n  {example}",
+                                   parents=list(parents), formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    command("check", "validate content/ and report every problem and warning, with its file and line",
+            "webinars check")
+    build = command("build", "validate, then build the site into _build/site", "webinars build --jobs 2")
     build.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
     build.add_argument("--fresh", action="store_true", help="ignore what earlier builds saved")
-    preview = commands.add_parser("preview", help="build, serve on this machine, build again when a file changes")
+    preview = command("preview", "build, serve on this machine, build again when a file changes",
+                      "webinars preview --port 8001")
     preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     preview.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
-    announce = commands.add_parser("announce", help="print the announcement of a planned webinar, "
-                                                     "in every site language (or one), to paste into a message")
+    announce = command("announce", "print the announcement of a planned webinar, in every site language (or "
+                       "one), to paste into a message", "webinars announce 2027-03-02-ip-and-startups --lang fr --html")
     announce.add_argument("slug", help="the webinar's folder name in content/webinars/")
     announce.add_argument("--lang", help="only this site language (default: every one)")
     announce.add_argument("--html", action="store_true", help="HTML instead of plain text")
+    new = command("new", "start a new webinar's or topic's folder, filled in from the content, that passes "
+                  "webinars check as it is", "webinars new webinar 2027-03-02-ip-and-startups --topic technology-licensing")
+    kinds = new.add_subparsers(dest="kind", required=True, metavar="KIND")
+    webinar = kinds.add_parser(
+        "webinar", parents=[root_option], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="content/webinars/DATE-NAME/: index.md and an empty feedback.csv",
+        description=textwrap.fill(
+            "A new webinar of a topic's series: its regions and languages are the topic's, its part number the "
+            "next one, its status planned (a date ahead) or held; the section headings are in its language. "
+            "Complete what the comments ask for.", 78) + "\n\nexample:\n"
+                     "  webinars new webinar 2027-03-02-ip-and-startups --topic technology-licensing --lang fr")
+    webinar.add_argument("slug", metavar="DATE-NAME", help="the folder's name: its date and a few words "
+                                                            "(2027-03-02-ip-and-startups)")
+    webinar.add_argument("--topic", required=True, help="the id of its topic (a folder of content/topics/)")
+    webinar.add_argument("--lang", help="the language it is written in (default: the site's default)")
+    webinar.add_argument("--title", help="its title (default: from the folder's name)")
+    topic = kinds.add_parser(
+        "topic", parents=[root_option], formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="content/topics/ID/index.md: a proposal of the Secretariat, received today",
+        description=textwrap.fill(
+            "A new topic: a proposal of the Secretariat received today, for every region; the comments list "
+            "the other values each field may take.", 78) + "\n\nexample:\n"
+                     '  webinars new topic ip-and-startups --title "IP for start-ups"')
+    topic.add_argument("id", metavar="ID", help="the topic's id: a few words with hyphens (ip-and-startups)")
+    topic.add_argument("--lang", help="the language it is written in (default: the site's default)")
+    topic.add_argument("--title", help="its title (default: from the id)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
@@ -39,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "announce":
             return _announce(root, args.slug, args.lang, args.html)
+        if args.command == "new":
+            return _new(root, args)
         if args.command == "preview":
             from .preview import run
 
@@ -106,6 +160,24 @@ def _announce(root: Path, slug: str, lang: str | None, html: bool) -> int:
     print("\n".join(text.html if html else text.text for text in texts), end="")
     if not config.settings.base_url:
         print("(the webinar page's address is left out: set webinars: base_url: in _config.yml)", file=sys.stderr)
+    return 0
+
+
+def _new(root: Path, args: argparse.Namespace) -> int:
+    from .content.load import load
+    from .config import load_config
+    from .scaffold import new_topic, new_webinar
+
+    config = load_config(root)
+    catalogue = load(config).catalogue
+    if args.kind == "webinar":
+        folder = new_webinar(config, catalogue, args.slug, args.topic, args.lang, args.title)
+    else:
+        folder = new_topic(config, catalogue, args.id, args.lang, args.title)
+    made = folder.relative_to(root) if folder.is_relative_to(root) else folder
+    content = load(config)  # what was written passes the checks, or they say why
+    _print([w for w in content.warnings if w.path.startswith(made.as_posix())])
+    print(f"created {made}/: complete index.md (see the comments), then run webinars check")
     return 0
 
 
