@@ -44,6 +44,18 @@ def mini(tmp_path: Path) -> Path:
     return copy_fixture("mini", tmp_path)
 
 
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """A copy of the repository's own content and configuration (no build)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy(REPO / name, root / name)
+    for folder in ("content", "book"):
+        shutil.copytree(REPO / folder, root / folder)
+    return root
+
+
 @pytest.fixture(scope="session")
 def built_mini(tmp_path_factory) -> Path:
     """The small fixture site, built once for the whole run; returns its root."""

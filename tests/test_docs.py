@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,18 +19,6 @@ from conftest import REPO
 
 DOCS = [REPO / "README.md", REPO / "docs" / "content.md"]
 _BLOCK = re.compile(r"```(?:yaml|markdown)\n(---\n.*?\n---\n)(.*?)```", re.DOTALL)
-
-
-@pytest.fixture
-def repository(tmp_path: Path) -> Path:
-    """A copy of the repository's own content and configuration."""
-    root = tmp_path / "site"
-    root.mkdir()
-    for name in ("_config.yml", "_toc.yml"):
-        shutil.copy(REPO / name, root / name)
-    for folder in ("content", "book"):
-        shutil.copytree(REPO / folder, root / folder)
-    return root
 
 
 def examples() -> list[tuple[str, str]]:

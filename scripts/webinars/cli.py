@@ -12,8 +12,9 @@ from .problems import InvalidInput, Problem
 
 
 DESCRIPTION = """Check, build and preview the webinars site; start a new webinar or topic;
-print a planned webinar's announcement. Run it from the repository's root, or
-give --root."""
+print a planned webinar's announcement; find the topics close to a proposal; review
+the topics suggested in the surveys. Run it from the repository's root, or give
+--root."""
 
 EPILOG = """examples:
   webinars check
@@ -22,6 +23,8 @@ EPILOG = """examples:
   webinars build
   webinars preview --port 8001
   webinars announce 2027-03-02-ip-and-startups --lang fr
+  webinars similar "licensing of green technologies"
+  webinars feedback
 each command explains itself: webinars COMMAND --help"""
 
 
@@ -53,6 +56,22 @@ def main(argv: list[str] | None = None) -> int:
     announce.add_argument("slug", help="the webinar's folder name in content/webinars/")
     announce.add_argument("--lang", help="only this site language (default: every one)")
     announce.add_argument("--html", action="store_true", help="HTML instead of plain text")
+    similar = command("similar", "list the topics and webinars closest to a text (a proposal's title or "
+                      "objective), in any of the site's languages", 'webinars similar "licensing green technologies"')
+    similar.add_argument("text", help="the text to compare, in quotes")
+    similar.add_argument("--limit", type=int, default=8, help="at most this many (default: 8)")
+    similar.description += "\n\n" + textwrap.fill(
+        "It compares words, not meanings: it finds what shares words with the text (case, accents and "
+        "short words like 'and' or 'de' left aside; Chinese as pairs of characters), in every language "
+        "version a topic or webinar has. It cannot match a synonym ('licence' and 'licensing' share few "
+        "letters), nor a translation that does not exist: a French text finds a topic only through a "
+        "French version.", 78)
+    feedback = command("feedback", "the topics suggested in every survey (feedback.csv), grouped, each marked "
+                       "as covered by a topic or new; --accept N makes group N a draft topic",
+                       "webinars feedback --accept 2")
+    feedback.add_argument("--accept", type=int, metavar="N", help="write group N as a draft topic (suggested_at: "
+                          "the webinar where it was first suggested)")
+    feedback.add_argument("--id", help="the draft topic's id (default: from the suggestion's words)")
     new = command("new", "start a new webinar's or topic's folder, filled in from the content, that passes "
                   "webinars check as it is", "webinars new webinar 2027-03-02-ip-and-startups --topic technology-licensing")
     kinds = new.add_subparsers(dest="kind", required=True, metavar="KIND")
@@ -93,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
             return _announce(root, args.slug, args.lang, args.html)
         if args.command == "new":
             return _new(root, args)
+        if args.command == "similar":
+            return _similar(root, args.text, args.limit)
+        if args.command == "feedback":
+            return _feedback(root, args.accept, args.id)
         if args.command == "preview":
             from .preview import run
 
@@ -178,6 +201,60 @@ def _new(root: Path, args: argparse.Namespace) -> int:
     content = load(config)  # what was written passes the checks, or they say why
     _print([w for w in content.warnings if w.path.startswith(made.as_posix())])
     print(f"created {made}/: complete index.md (see the comments), then run webinars check")
+    return 0
+
+
+def _similar(root: Path, text: str, limit: int) -> int:
+    from .config import load_config
+    from .content.load import load
+    from .similar import closest
+
+    catalogue = load(load_config(root)).catalogue
+    found = closest(text, catalogue, limit=limit)
+    if not found:
+        print("nothing close: no topic or webinar shares words with this text")
+        return 0
+    print("score  kind     status       id: title")
+    for match in found:
+        print(f"{match.score:5.0f}  {match.kind:<8} {match.status:<12} {match.id}: {match.title} [{match.lang}]")
+    return 0
+
+
+def _feedback(root: Path, accept: int | None, topic_id: str | None) -> int:
+    from .config import load_config
+    from .content.load import load
+    from .scaffold import new_topic
+    from .suggestions import gather, grouped, topic_id as make_id
+
+    config = load_config(root)
+    catalogue = load(config).catalogue
+    suggestions = gather(config, catalogue)
+    groups = grouped(suggestions, catalogue)
+    if accept is None:
+        surveys = len({s.webinar for s in suggestions})
+        print(f"{len(suggestions)} topic(s) suggested in {surveys} survey(s), in {len(groups)} group(s):")
+        for n, group in enumerate(groups, start=1):
+            print(f"\n{n:2}. {group.text!r} x{len(group.suggestions)}")
+            where = ", ".join(f"{s.webinar} (line {s.line})" for s in group.suggestions)
+            print(f"    suggested at: {where}")
+            if group.accepted:
+                print(f"    accepted: topic {', '.join(group.accepted)}")
+            elif group.covered:
+                c = group.covered
+                print(f"    covered ({c.score:.0f}): {c.kind} {c.id}, {c.title!r} ({c.status})")
+            else:
+                print(f"    new: `webinars feedback --accept {n}` makes it a draft topic")
+        return 0
+    if not 1 <= accept <= len(groups):
+        raise InvalidInput([Problem(f"{config.settings.content_dir}/webinars", None, "--accept", (
+            f"there is no group {accept}: run `webinars feedback` to see the {len(groups)} group(s)"))])
+    group = groups[accept - 1]
+    first = group.suggestions[0]
+    webinar = catalogue.webinars[first.webinar]
+    made = new_topic(config, catalogue, topic_id or make_id(group.text, set(catalogue.topics)),
+                     webinar.original.lang, group.text, suggested_at=first.webinar)
+    print(f"created {made.relative_to(root) if made.is_relative_to(root) else made}/: a draft topic suggested at "
+          f"{first.webinar}; complete index.md (see the comments), then run webinars check")
     return 0
 
 

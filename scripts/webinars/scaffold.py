@@ -90,9 +90,10 @@ def new_webinar(config: Config, catalogue: Catalogue, slug: str, topic_id: str, 
 
 
 def new_topic(config: Config, catalogue: Catalogue, topic_id: str, lang: str | None = None,
-              title: str | None = None, today: dt.date | None = None) -> Path:
+              title: str | None = None, today: dt.date | None = None, suggested_at: str | None = None) -> Path:
     """Write ``content/topics/<id>/index.md``: a proposal of the Secretariat received today,
-    for every region, in the site's default language; the folder made."""
+    for every region, in the site's default language (with `suggested_at`, the webinar in
+    whose survey it was suggested); the folder made."""
     today = today or dt.date.today()
     folder = config.path("content_dir") / "topics" / topic_id
     where = f"{config.settings.content_dir}/topics/{topic_id}"
@@ -112,6 +113,8 @@ def new_topic(config: Config, catalogue: Catalogue, topic_id: str, lang: str | N
         "regions": ["global"],
         "languages": [language.code],
     }
+    if suggested_at:
+        facts["suggested_at"] = suggested_at
     hints = [
         "# scope: conference, ip-and-development, da-projects, project-ideas, cooperation, experiences or new-challenges",
         "# route: request (a member states' request: then give objective and audience) or secretariat",
@@ -121,8 +124,9 @@ def new_topic(config: Config, catalogue: Catalogue, topic_id: str, lang: str | N
         '# objective: "..."    # for a request',
         '# audience: "..."     # for a request',
         "# builds_on: ...      # the id of the topic it continues",
-        "# suggested_at: ...   # the webinar in whose survey it was suggested",
     ]
+    if not suggested_at:
+        hints.append("# suggested_at: ...   # the webinar in whose survey it was suggested")
     text = ("---\n" + _yaml(facts) + "\n".join(hints) + "\n---\n\n"
             "% What the topic is about and why it was proposed, in a few sentences "
             "(this line is a comment: the site does not show it).\n")

@@ -320,6 +320,16 @@ def _has_summary(document: Document, summary_names: set[str]) -> bool:
     return any(line.strip() for line in lines)
 
 
+def survey_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a survey's CSV text: separated by commas, or by semicolons
+    (as a spreadsheet set to French, Spanish or Russian saves "CSV"), or tabs."""
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    delimiter = max(",;\t", key=first.count) if first else ","
+    header = next(csv.reader(lines, delimiter=delimiter), [])
+    return header, list(csv.DictReader(lines, delimiter=delimiter))
+
+
 def _load_feedback(path: Path, problems: Problems) -> Feedback | None:
     if path.is_symlink():
         problems.error(path, None, "", "is a link: put the survey's file itself here")
@@ -330,8 +340,7 @@ def _load_feedback(path: Path, problems: Problems) -> Feedback | None:
         text = path.read_text(encoding="utf-8-sig")
         if "\0" in text:
             raise csv.Error(f"a NUL character on line {text.count(chr(10), 0, text.index(chr(0))) + 1}")
-        rows = list(csv.DictReader(text.splitlines()))
-        header = next(csv.reader(text.splitlines()), [])
+        header, rows = survey_rows(text)
     except (UnicodeDecodeError, csv.Error, OSError) as exc:
         problems.error(path, None, "", f"not a readable UTF-8 CSV file ({exc}): save it as UTF-8 CSV")
         return None
