@@ -84,3 +84,12 @@ def test_a_survey_saved_with_semicolons_reads_as_one_with_commas(repository: Pat
     assert after == before and after.responses > 0
     assert main(["feedback", "--root", str(repository)]) == 0
     assert "'AI-generated works and copyright' x2" in capsys.readouterr().out
+
+
+def test_a_suggestion_cannot_steer_the_staffs_terminal(repository: Path, capsys) -> None:
+    survey = repository / "content/webinars/2023-06-20-tto-ip-policies/feedback.csv"
+    survey.write_text(survey.read_text(encoding="utf-8") +
+                      'participant,5,5,"Evil \x1b]0;owned\x07\x1b[2J title",\n', encoding="utf-8")
+    assert main(["feedback", "--root", str(repository)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "Evil" in out

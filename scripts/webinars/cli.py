@@ -8,7 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from .problems import InvalidInput, Problem
+from .problems import InvalidInput, Problem, printable
 
 
 DESCRIPTION = """Check, build and preview the webinars site; start a new webinar or topic;
@@ -216,7 +216,8 @@ def _similar(root: Path, text: str, limit: int) -> int:
         return 0
     print("score  kind     status       id: title")
     for match in found:
-        print(f"{match.score:5.0f}  {match.kind:<8} {match.status:<12} {match.id}: {match.title} [{match.lang}]")
+        print(printable(f"{match.score:5.0f}  {match.kind:<8} {match.status:<12} {match.id}: {match.title} "
+                        f"[{match.lang}]"))
     return 0
 
 
@@ -234,14 +235,14 @@ def _feedback(root: Path, accept: int | None, topic_id: str | None) -> int:
         surveys = len({s.webinar for s in suggestions})
         print(f"{len(suggestions)} topic(s) suggested in {surveys} survey(s), in {len(groups)} group(s):")
         for n, group in enumerate(groups, start=1):
-            print(f"\n{n:2}. {group.text!r} x{len(group.suggestions)}")
+            print(printable(f"\n{n:2}. {group.text!r} x{len(group.suggestions)}"))
             where = ", ".join(f"{s.webinar} (line {s.line})" for s in group.suggestions)
             print(f"    suggested at: {where}")
             if group.accepted:
                 print(f"    accepted: topic {', '.join(group.accepted)}")
             elif group.covered:
                 c = group.covered
-                print(f"    covered ({c.score:.0f}): {c.kind} {c.id}, {c.title!r} ({c.status})")
+                print(printable(f"    covered ({c.score:.0f}): {c.kind} {c.id}, {c.title!r} ({c.status})"))
             else:
                 print(f"    new: `webinars feedback --accept {n}` makes it a draft topic")
         return 0

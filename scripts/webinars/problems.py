@@ -32,8 +32,12 @@ class Problem:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         field = f" {self.field}:" if self.field else ""
         label = "" if self.severity == "error" else f" {self.severity}:"
-        # Content reaches messages: no control character may steer the terminal.
-        return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", f"{where}:{label}{field} {self.message}")
+        return printable(f"{where}:{label}{field} {self.message}")
+
+
+def printable(text: str) -> str:
+    """Content shown in a terminal: no control character in it may steer the terminal."""
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
 class Problems:
