@@ -25,6 +25,7 @@ EPILOG = """examples:
   webinars announce 2027-03-02-ip-and-startups --lang fr
   webinars similar "licensing of green technologies"
   webinars feedback
+  webinars plan 2027
 each command explains itself: webinars COMMAND --help"""
 
 
@@ -72,6 +73,16 @@ def main(argv: list[str] | None = None) -> int:
     feedback.add_argument("--accept", type=int, metavar="N", help="write group N as a draft topic (suggested_at: "
                           "the webinar where it was first suggested)")
     feedback.add_argument("--id", help="the draft topic's id (default: from the suggestion's words)")
+    plan = command("plan", "a draft of a year's webinars from the topics under consideration and accepted, by "
+                   "the programme's rules, with the reason for each choice and what cannot be met",
+                   "webinars plan 2027 --write")
+    plan.add_argument("year", type=int, help="the year to plan")
+    plan.add_argument("--write", action="store_true", help="write the draft's webinars as planned folders")
+    plan.description += "\n\n" + textwrap.fill(
+        "The rules: at most webinars_per_year (6) webinars a year, those held or planned already included; "
+        "each region that requested webinars the year before gets at least one; then requests before "
+        "the Secretariat's proposals, accepted topics first, the oldest first; each webinar in the languages "
+        "its topic asks for. The dates are spread over the year, for you to change.", 78)
     new = command("new", "start a new webinar's or topic's folder, filled in from the content, that passes "
                   "webinars check as it is", "webinars new webinar 2027-03-02-ip-and-startups --topic technology-licensing")
     kinds = new.add_subparsers(dest="kind", required=True, metavar="KIND")
@@ -112,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
             return _announce(root, args.slug, args.lang, args.html)
         if args.command == "new":
             return _new(root, args)
+        if args.command == "plan":
+            return _plan(root, args.year, args.write)
         if args.command == "similar":
             return _similar(root, args.text, args.limit)
         if args.command == "feedback":
@@ -201,6 +214,41 @@ def _new(root: Path, args: argparse.Namespace) -> int:
     content = load(config)  # what was written passes the checks, or they say why
     _print([w for w in content.warnings if w.path.startswith(made.as_posix())])
     print(f"created {made}/: complete index.md (see the comments), then run webinars check")
+    return 0
+
+
+def _plan(root: Path, year: int, write: bool) -> int:
+    from .config import load_config
+    from .content.load import load
+    from .plan import draft
+    from .scaffold import new_webinar
+
+    config = load_config(root)
+    catalogue = load(config).catalogue
+    plan = draft(config, catalogue, year)
+    already = f": {', '.join(plan.existing)}" if plan.existing else ""
+    print(f"Draft plan for {year} ({plan.limit} webinars a year; held or planned already: "
+          f"{len(plan.existing)}{already})")
+    if not plan.chosen:
+        print("\nNothing to plan: no topic under consideration or accepted can have a webinar that year.")
+    for n, choice in enumerate(plan.chosen, start=1):
+        facts = choice.topic.facts
+        print(printable(f"\n{n}. {choice.date.isoformat()}  {choice.topic.id}: {facts.title}"))
+        print(f"   regions: {', '.join(facts.regions)}; languages: {', '.join(facts.languages)}")
+        print(f"   why: {choice.reason}")
+    if plan.unmet:
+        print("\nNot met:")
+        for what, why in plan.unmet:
+            print(f"- {what}: {why}")
+    if write and plan.chosen:
+        print()
+        for choice in plan.chosen:
+            topic = choice.topic
+            folder = new_webinar(config, catalogue, f"{choice.date.isoformat()}-{topic.id}", topic.id,
+                                 topic.facts.lang, topic.facts.title, today=choice.date)
+            print(f"created {folder.relative_to(root) if folder.is_relative_to(root) else folder}/")
+    elif plan.chosen:
+        print(f"\n`webinars plan {year} --write` writes these as planned webinars.")
     return 0
 
 
