@@ -93,3 +93,20 @@ def test_new_refuses_what_would_not_pass(repository: Path, capsys, args: list[st
     err = capsys.readouterr().err
     assert says in err and "Traceback" not in err
     assert not (repository / "content/webinars/2027-06-01-x").exists()
+
+
+@pytest.mark.parametrize("value, says", [
+    ("{atlantis: a@b.org}", "atlantis: not a regional group"),
+    ("{grulac: 'not an address'}", "grulac: 'not an address' is not an e-mail address"),
+    ("{grulac: 'a@b.org?bcc=everyone@c.org'}", "is not an e-mail address"),
+    ("{grulac: 'a@b.org?cc=x'}", "is not an e-mail address"),
+])
+def test_a_coordinators_address_that_is_not_one_is_a_clear_error(tmp_path: Path, value: str, says: str) -> None:
+    from webinars.problems import InvalidInput
+
+    (tmp_path / "book/_static").mkdir(parents=True)
+    (tmp_path / "book/_static/share.png").write_bytes(b"")
+    (tmp_path / "_config.yml").write_text(f"title: T\nwebinars:\n  coordinators: {value}\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as raised:
+        load_config(tmp_path)
+    assert says in str(raised.value.problems[0])

@@ -41,6 +41,9 @@ class Settings(BaseModel):
     webinars_per_year: int = Field(default=6, ge=1)
     site_title: dict[str, str] = Field(default_factory=dict)
     organisation: dict[str, str] = Field(default_factory=dict)
+    # The e-mail address of each regional group's coordinator (group id -> address), to whom
+    # the request form of the page "How to propose a topic" addresses a delegate's request.
+    coordinators: dict[str, str] = Field(default_factory=dict)
     # The organisation's units that organise webinars: an id and a name per language.
     units: dict[str, dict[str, str]] = Field(default_factory=dict)
     content_dir: str = "content"
@@ -83,6 +86,19 @@ class Settings(BaseModel):
         bad = [code for code in value if not is_language_code(code)]
         if bad:
             raise ValueError(f"{', '.join(bad)} is not a language code")
+        return value
+
+    @field_validator("coordinators")
+    @classmethod
+    def _coordinators(cls, value: dict[str, str]) -> dict[str, str]:
+        from .names import GROUPS
+
+        for group, address in value.items():
+            if group not in GROUPS or group == "secretariat":
+                raise ValueError(f"{group}: not a regional group; use one of "
+                                 f"{', '.join(g for g in GROUPS if g != 'secretariat')}")
+            if not re.fullmatch(r"[^@\s<>\"?&,;/]+@[^@\s<>\"?&,;/]+\.[^@\s<>\"?&,;/]+", address):
+                raise ValueError(f"{group}: {address!r} is not an e-mail address")
         return value
 
     @field_validator("units")

@@ -129,6 +129,8 @@ def precompile_templates() -> None:
         env.get_template(name)
 
 
+# The hand-written page that ends with the request form (templates/propose_form.html).
+PROPOSE = "propose"
 # The search page's filters, in the order it shows them (see `PageWriter.search_filters`).
 SEARCH_FILTERS = ("kind", "status", "region", "language", "year", "scope")
 
@@ -464,7 +466,15 @@ class PageWriter:
     def extra(self, name: str, page: Page) -> SourcePage:
         here = urls.page(name) if name != "index" else urls.HOME
         document = page.document(self.lang)
-        return compose(here, [self._head(document, here, page), self._body(document)], document.title, document.lang)
+        parts = [self._head(document, here, page), self._body(document)]
+        if name == PROPOSE:  # the request form, after the page's text
+            coordinators = self.config.settings.coordinators
+            groups = [(key, self.m.gettext(label), coordinators.get(key, ""))
+                      for key, label in names.GROUPS.items() if key != "secretariat"]
+            parts.append(self.fragment(self.render(
+                "propose_form.html", here, languages=[l.code for l in self.config.languages],
+                regions=self.config.settings.regions, groups=groups)))
+        return compose(here, parts, document.title, document.lang)
 
     # ---- parts ----------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ def setup(app) -> None:
     app.add_js_file("topic-list.js", loading_method="defer")
     app.add_js_file("player.js", loading_method="defer")
     app.add_js_file("report.js", loading_method="defer")
+    app.add_js_file("propose.js", type="module")
 
 
 def no_numbering(app, config) -> None:
@@ -74,7 +75,8 @@ ICONS = {
 _SCRIPTS_ONLY_FOR = {
     "topic-list.js": "data-wb-filters",  # the topic list's filters
     "player.js": "wb-facade",  # a recording's click-to-load player
-    "report.js": "data-wb-report",  # the annual report's "Print this year"
+    "report.js": "data-wb-report",  # a year of the annual report: its Print button
+    "propose.js": "data-wb-propose",  # the request form of "How to propose a topic"
     "design-tabs.js": "sd-tab-set",  # sphinx-design's tabs (which also work without it)
 }
 
