@@ -167,10 +167,16 @@ def test_saving_a_webinar_shows_it_on_reload_and_bad_content_keeps_the_last_site
         problem = running.wait_for(r"index\.md:\d+: status: .*")
         assert f"content/webinars/{NEW_SLUG}/index.md" in problem.string
         running.wait_for(r"not built: the site served is the last good one")
-        page.wait_for_timeout(2_000)  # no build was published: no reload
+        # No build was published: no reload, but the open page shows what is wrong, over it.
+        panel = page.locator("section[role=alert]")
+        panel.wait_for(timeout=10_000)
+        assert f"content/webinars/{NEW_SLUG}/index.md" in panel.inner_text() and "Not built" in panel.inner_text()
         assert page.locator("h1").inner_text() == "Licensing for start-ups"
         page.reload()
         assert page.locator("h1").inner_text() == "Licensing for start-ups"
+        panel.wait_for(timeout=10_000)  # said again to a page opened meanwhile
+        (folder / "index.md").write_text(NEW_WEBINAR, encoding="utf-8")  # fixed: the panel goes
+        panel.wait_for(state="detached", timeout=30_000)
         built = Path(mini / "_build/site/en/webinars" / NEW_SLUG / "index.html").read_text(encoding="utf-8")
         assert "_preview/build" not in built  # the reloading script is only in what is served
         page.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import socket
 import struct
@@ -78,12 +79,66 @@ def test_a_page_is_served_with_the_reload_script_as_a_file_and_no_inline_script(
     assert status == 200 and head == b"" and headers["Content-Length"] == str(len(body))
 
 
-def test_the_reload_script_reads_its_build_from_its_url_and_polls_the_build_counter(server) -> None:
+def test_the_reload_script_reads_its_build_from_its_url_and_listens_for_the_next(server) -> None:
     status, headers, body = get(server, "/_preview/reload.js")
     assert status == 200 and headers["Content-Type"].startswith("text/javascript")
-    assert b"document.currentScript" in body and b'"/_preview/build"' in body
+    assert b"document.currentScript" in body and b'new EventSource("/_preview/events")' in body
+    assert b'fetch("/_preview/state"' in body  # where a browser has no EventSource
+    assert b"innerHTML" not in body and b"textContent = problem" in body  # problems are text
     assert headers["Cache-Control"] == "no-store"
     assert get(server, "/_preview/build")[::2] == (200, str(BUILD).encode())
+    status, headers, body = get(server, "/_preview/state")
+    assert headers["Content-Type"] == "application/json" and json.loads(body) == {"build": BUILD, "problems": []}
+
+
+def test_a_page_hears_of_each_build_as_it_ends(site: Path) -> None:
+    """Server-sent events: the state at once, then again as soon as a build ends."""
+    state = {"build": 1, "problems": []}
+    changed = threading.Condition()
+    running = serve(site, port=0, builds=lambda: state["build"], problems=lambda: state["problems"], changed=changed)
+    try:
+        with socket.create_connection(running.server_address, timeout=10) as sock:
+            sock.sendall(b"GET /_preview/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            stream = sock.makefile("rb")
+            while stream.readline() not in (b"\r\n", b""):
+                pass  # the headers
+            def event() -> dict:
+                line = b""
+                while not line.startswith(b"data: "):
+                    line = stream.readline()
+                return json.loads(line.removeprefix(b"data: "))
+
+            assert event() == {"build": 1, "problems": []}
+            started = time.monotonic()
+            with changed:
+                state["problems"] = ["content/webinars/x/index.md:3: status: 'finished' is not ..."]
+                changed.notify_all()
+            assert event()["problems"] == state["problems"] and time.monotonic() - started < 2
+            with changed:
+                state["build"], state["problems"] = 2, []
+                changed.notify_all()
+            assert event() == {"build": 2, "problems": []}
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
+def test_before_a_first_good_build_every_address_says_why(tmp_path: Path) -> None:
+    problems = ["content/webinars/x/index.md:3: title: <script>alert(1)</script> is not valid"]
+    running = serve(tmp_path / "not-built", port=0, builds=lambda: BUILD, problems=lambda: problems)
+    try:
+        for path in ("/", "/en/webinars/"):
+            status, headers, body = get(running, path)
+            page = body.decode()
+            assert status == 200 and headers["Content-Type"].startswith("text/html")
+            assert "The site is not built yet" in page and "fix this and save" in page
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+            assert f'<script src="/_preview/reload.js?build={BUILD}" defer></script></body>' in page
+        problems.clear()
+        assert "The first build is running." in get(running, "/")[2].decode()
+    finally:
+        running.shutdown()
+        running.server_close()
 
 
 def test_files_are_served_as_they_are_on_127_0_0_1_only(server) -> None:

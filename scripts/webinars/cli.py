@@ -48,9 +48,13 @@ def main(argv: list[str] | None = None) -> int:
     build = command("build", "validate, then build the site into _build/site", "webinars build --jobs 2")
     build.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
     build.add_argument("--fresh", action="store_true", help="ignore what earlier builds saved")
-    preview = command("preview", "build, serve on this machine, build again when a file changes",
-                      "webinars preview --port 8001")
-    preview.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    preview = command("preview", "build, serve on this machine, build again when a file changes; the open "
+                      "page reloads itself, and shows the problems of a build that failed",
+                      "webinars preview --port 8001 --open")
+    preview.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    preview.add_argument("--host", default="127.0.0.1", help="address to serve on (default: 127.0.0.1, this "
+                         "machine only; 0.0.0.0: every address, for a phone on the same network)")
+    preview.add_argument("--open", action="store_true", help="open the site in the browser once it is built")
     preview.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
     announce = command("announce", "print the announcement of a planned webinar, in every site language (or "
                        "one), to paste into a message", "webinars announce 2027-03-02-ip-and-startups --lang fr --html")
@@ -132,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "preview":
             from .preview import run
 
-            return run(root, port=args.port, jobs=args.jobs)
+            return run(root, port=args.port, jobs=args.jobs, host=args.host, open_browser=args.open)
         from .pipeline import build_site
 
         report = build_site(root, jobs=args.jobs, fresh=args.fresh)

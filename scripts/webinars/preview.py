@@ -9,16 +9,24 @@ pays for at every start: the imports of Jupyter Book, Sphinx and pandas, and the
 kernels that run the notebooks, warmed up. Content with problems is reported
 and the last good site stays served.
 
-It serves on 127.0.0.1 only, and stops with Ctrl+C, its terminal, or a SIGTERM,
-taking its kernels with it. When the build's own code changes it starts itself
-again, so that it never builds with code older than what is on disk.
+The problems of a build that failed are shown on the open page too (a panel over it,
+gone once they are fixed); before a first good build, every address answers with a page
+that lists them and turns into the site when it is built. The page learns of each build
+as it ends (server-sent events), not by asking every second.
+
+It serves on 127.0.0.1 unless told otherwise (``--host``), and stops with Ctrl+C,
+its terminal, or a SIGTERM, taking its kernels with it. When the build's own code
+changes it starts itself again, so that it never builds with code older than what is
+on disk.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import io
+import json
 import os
 import signal
 import sys
@@ -51,6 +59,19 @@ class Preview:
         # Counts the builds that replaced the site; from the clock, so that pages open across
         # a restart of the preview reload after its first build.
         self.published = time.time_ns() // 1_000_000
+        self.problems: list[str] = []  # of the last build, if it failed: shown on the open page
+        self.changed = threading.Condition()  # notified after each build, to the pages listening
+
+    def state(self) -> dict:
+        """What an open page is told after each build: the build it should show, and the
+        problems of the last one (none if it succeeded)."""
+        return {"build": self.published, "problems": list(self.problems)}
+
+    def ended(self, problems: list[str]) -> None:
+        """A build ended, with these problems (none: it succeeded, or nothing changed)."""
+        with self.changed:
+            self.problems = problems
+            self.changed.notify_all()
 
     def watched(self) -> list[Path]:
         """The configuration, the table of contents and the folders a build reads, and our code."""
@@ -93,23 +114,65 @@ class Preview:
 
 
 # The preview's own addresses, next to the site's files.
-BUILD_ROUTE = "/_preview/build"
+BUILD_ROUTE = "/_preview/build"  # the build number, as text
+STATE_ROUTE = "/_preview/state"  # Preview.state(), as JSON
+EVENTS_ROUTE = "/_preview/events"  # the same, pushed after each build (server-sent events)
 SCRIPT_ROUTE = "/_preview/reload.js"
+HEARTBEAT = 15  # seconds between two events when nothing happens: the connection stays open
 
 # Loaded by every page the preview serves (not by the built files): the page reloads itself
-# once the site has been built again. A file, not an inline script, so that the pages work
-# under the site's Content-Security-Policy (script-src 'self').
-RELOAD_SCRIPT = ("""/* webinars preview: reload once the site is built again */
+# once the site has been built again, and shows the problems of a build that failed. A file,
+# not an inline script, so that the pages work under the site's Content-Security-Policy
+# (script-src 'self'). Problems become text nodes, never HTML.
+RELOAD_SCRIPT = ("""/* webinars preview: reload once the site is built again; show a failed build's problems */
 (function () {
   var shown = new URL(document.currentScript.src).searchParams.get("build");  // the build this page comes from
-  setInterval(function () {
-    fetch("%s", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (n) {
-      if (n !== shown) { location.reload(); }
-    }).catch(function () {});  // the preview stopped: the page stays as it is
-  }, 1000);
+  var panel = null;
+  function show(state) {
+    if (String(state.build) !== shown) { location.reload(); return; }
+    if (panel) { panel.remove(); panel = null; }
+    if (!state.problems.length) { return; }
+    panel = document.createElement("section");
+    panel.setAttribute("role", "alert");
+    panel.setAttribute("lang", "en");
+    panel.setAttribute("dir", "ltr");
+    panel.style.cssText = "position:fixed;inset:auto 0 0 0;z-index:9999;max-height:45vh;overflow:auto;" +
+      "margin:0;padding:1rem 1.25rem;background:#fff4e5;color:#3b2300;border-top:4px solid #b54708;" +
+      "font:14px/1.45 system-ui,sans-serif;text-align:left";
+    var heading = document.createElement("h2");
+    heading.style.cssText = "font-size:16px;margin:0 0 .5rem";
+    heading.textContent = "Not built: this page is the last good one. Fix these and save:";
+    var list = document.createElement("ul");
+    list.style.cssText = "margin:0;padding-left:1.25rem;font-family:ui-monospace,monospace;white-space:pre-wrap";
+    state.problems.forEach(function (problem) {
+      var item = document.createElement("li");
+      item.textContent = problem;
+      list.appendChild(item);
+    });
+    panel.appendChild(heading);
+    panel.appendChild(list);
+    document.body.appendChild(panel);
+  }
+  function poll() {
+    setInterval(function () {
+      fetch("%(state)s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(show)
+        .catch(function () {});  // the preview stopped: the page stays as it is
+    }, 1000);
+  }
+  if (!window.EventSource) { poll(); return; }
+  var events = new EventSource("%(events)s");
+  events.onmessage = function (event) { show(JSON.parse(event.data)); };
 })();
-""" % BUILD_ROUTE).encode()
+""" % {"state": STATE_ROUTE, "events": EVENTS_ROUTE}).encode()
 RELOAD_TAG = '<script src="%s?build=%d" defer></script>'
+
+# Every address before a first good build: what went wrong, and the reload script.
+WAITING_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Not built yet</title></head>
+<body><main><h1>The site is not built yet</h1>
+<p>This page turns into the site as soon as it is built. %s</p>%s</main></body></html>
+"""
 
 
 class _Refused(Exception):
@@ -124,6 +187,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """The site's files, never cached by the browser; pages reload themselves after a build."""
 
     builds: Callable[[], int]  # changes each time a build is published
+    problems: Callable[[], list[str]]  # of the last build, if it failed
+    changed: threading.Condition | None  # notified after each build
     # Seconds a connection may stay silent: an idle or stalled browser does not hold a thread forever.
     timeout = 30
 
@@ -141,6 +206,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return self._body(str(self.builds()).encode(), "text/plain; charset=utf-8")
         if route == SCRIPT_ROUTE:
             return self._body(RELOAD_SCRIPT, "text/javascript; charset=utf-8")
+        if route == STATE_ROUTE:
+            return self._body(self._state(), "application/json")
+        if route == EVENTS_ROUTE:
+            self._events()
+            return None
+        if not os.path.isdir(self.directory):  # no good build yet: say why, reload when there is one
+            return self._waiting()
         path = self.translate_path(self.path)
         try:
             page = Path(path).read_bytes() if path.endswith(".html") else None
@@ -152,6 +224,38 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         if end >= 0:
             page = page[:end] + (RELOAD_TAG % (SCRIPT_ROUTE, self.builds())).encode() + page[end:]
         return self._body(page, "text/html; charset=utf-8")
+
+    def _state(self) -> bytes:
+        return json.dumps({"build": self.builds(), "problems": self.problems()}).encode()
+
+    def _events(self) -> None:
+        """Server-sent events: the state now, then after each build (a comment line every
+        HEARTBEAT seconds meanwhile), until the page goes away."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        self.close_connection = True
+        last = None
+        while True:
+            state = self._state()
+            message = b": still here\n\n" if state == last else b"data: " + state + b"\n\n"
+            last = state
+            self.wfile.write(message)  # a page gone away ends this (ConnectionError, quiet)
+            self.wfile.flush()
+            if self.changed is None:
+                time.sleep(HEARTBEAT)
+            else:
+                with self.changed:  # the state is checked under the lock a build's end takes: none is missed
+                    self.changed.wait_for(lambda: self._state() != last, HEARTBEAT)
+
+    def _waiting(self) -> io.BytesIO:
+        problems = self.problems()
+        said = (f"It could not be built: fix {'this' if len(problems) == 1 else 'these'} and save.") if problems else \
+            "The first build is running."
+        listed = "<ul>" + "".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems) + "</ul>" if problems else ""
+        page = WAITING_PAGE % (said, listed)
+        page = page.replace("</body>", RELOAD_TAG % (SCRIPT_ROUTE, self.builds()) + "</body>")
+        return self._body(page.encode(), "text/html; charset=utf-8")
 
     def translate_path(self, path: str) -> str:
         """The real path of the file `path` names, refused unless it is inside the site.
@@ -208,21 +312,26 @@ class _Restart(Exception):
     """The build's code changed on disk: start this command again."""
 
 
-def serve(site: Path, port: int, builds: Callable[[], int]) -> http.server.ThreadingHTTPServer:
-    """Serve `site` on 127.0.0.1:`port` (0: any free port) in a background thread; `builds`
-    tells the pages which build they come from (they reload when it changes).
+def serve(site: Path, port: int, builds: Callable[[], int], problems: Callable[[], list[str]] = list,
+          changed: threading.Condition | None = None, host: str = "127.0.0.1") -> http.server.ThreadingHTTPServer:
+    """Serve `site` on `host`:`port` (0: any free port) in a background thread; `builds`
+    tells the pages which build they come from (they reload when it changes), `problems`
+    what went wrong with the last one, and `changed` is notified after each build.
 
     The folder is looked up at each request: a build replaces its changed files when it publishes.
     """
-    handler = type("Handler", (_Handler,), {"builds": staticmethod(builds)})
-    server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
+    handler = type("Handler", (_Handler,), {"builds": staticmethod(builds), "problems": staticmethod(problems),
+                                            "changed": changed})
+    server = _Server((host, port), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
     return server
 
 
 def run(root: Path, port: int = 8000, jobs: int | None = None,
-        say: Callable[[str], None] = functools.partial(print, flush=True)) -> int:
-    """Build, serve, and build again after every change until stopped. Returns an exit code."""
+        say: Callable[[str], None] = functools.partial(print, flush=True), host: str = "127.0.0.1",
+        open_browser: bool = False) -> int:
+    """Build, serve, and build again after every change until stopped. Returns an exit code.
+    With `open_browser`, the site opens in the browser once it is first built."""
     preview = Preview(root, jobs)
     try:
         site = load_config(preview.root).path("output_dir")
@@ -230,17 +339,20 @@ def run(root: Path, port: int = 8000, jobs: int | None = None,
         _report(failure, say)
         return 1
     try:
-        server = serve(site, port, lambda: preview.published)
+        server = serve(site, port, lambda: preview.published, lambda: preview.problems, preview.changed, host)
     except OSError as error:
-        say(f"cannot serve on port {port}: {error.strerror}; choose another with --port")
+        say(f"cannot serve on {host} port {port}: {error.strerror}; choose another with --port (or --host)")
         return 1
     for name in ("SIGTERM", "SIGHUP"):  # a closed terminal stops the kernels too
         signal.signal(getattr(signal, name), _stop)
-    say(f"previewing {preview.root} at http://127.0.0.1:{server.server_address[1]}/ "
-        "(rebuilt when a file changes; Ctrl+C stops)")
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    url = f"http://{shown}:{server.server_address[1]}/"
+    say(f"previewing {preview.root} at {url} (rebuilt when a file changes; Ctrl+C stops)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        say(f"served on {host or 'every address'} of this machine: others on the network can read the site")
     restart = False
     try:
-        _watch(preview, say)
+        _watch(preview, say, url if open_browser else None)
     except KeyboardInterrupt:
         say("preview stopped")
     except _Restart:
@@ -259,8 +371,9 @@ def _stop(_signal, _frame) -> None:
     raise KeyboardInterrupt
 
 
-def _watch(preview: Preview, say: Callable[[str], None]) -> None:
-    """Build now, then after every burst of changes (an editor saving several files is one)."""
+def _watch(preview: Preview, say: Callable[[str], None], open_url: str | None = None) -> None:
+    """Build now, then after every burst of changes (an editor saving several files is one);
+    open `open_url` in the browser after the first build."""
     from watchfiles import watch
 
     # Until the watcher runs (it starts after the first build and its search index), a
@@ -268,6 +381,11 @@ def _watch(preview: Preview, say: Callable[[str], None]) -> None:
     while True:
         before = stat_digest(tuple(preview.watched()))
         _build(preview, say)
+        if open_url:
+            import webbrowser
+
+            webbrowser.open(open_url)  # a failed first build opens the page that lists its problems
+            open_url = None
         if stat_digest(tuple(preview.watched())) == before:
             break
     # Changes made while a build runs are kept and start the next one at once.
@@ -295,10 +413,13 @@ def _build_and_say(preview: Preview, say: Callable[[str], None]) -> bool:
     except InvalidInput as failure:
         _report(failure, say)
         say(f"[{time.strftime('%H:%M:%S')}] not built: the site served is the last good one; fix the problems above and save")
+        preview.ended([str(problem) for problem in failure.problems])
         return False
     except Exception as error:  # noqa: BLE001 - a defect of ours: say so, keep serving the last site
         say(f"[{time.strftime('%H:%M:%S')}] the build stopped: {type(error).__name__}: {error}; the site served is the last good one")
+        preview.ended([f"the build stopped: {type(error).__name__}: {error}"])
         return False
+    preview.ended([])
     for warning in report.warnings:
         say(str(warning))
     stamp = time.strftime("%H:%M:%S")
