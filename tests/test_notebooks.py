@@ -267,3 +267,22 @@ def test_the_tables_every_language_shares_are_made_once_for_the_same_content(bui
     assert en.catalogue is ar.catalogue and en.topic_list is ar.topic_list
     again = open_site(str(built_mini), "en")  # the content loaded again, not the build's
     assert again.topic_list is not en.topic_list and again.topic_list.equals(en.topic_list)
+
+
+def test_a_summary_edited_runs_no_notebook_and_rewrites_only_its_pages(mini: Path) -> None:
+    """The notebooks read the content's facts, not its texts: a body edited leaves their
+    executed copies, their pages and the downloads as they were."""
+    build_site(mini)
+    copies = {lang: executed_copies(mini, lang) for lang in ("en", "ar", "zh")}
+    topic_list = mini / "_build/work/en/html/topic-list/index.html"
+    before = topic_list.stat().st_mtime_ns
+    path = mini / "content/webinars/2024-03-05-tto-policies/index.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("were discussed.", "were discussed at length."),
+                    encoding="utf-8")
+    report = build_site(mini)
+    assert report.timings["notebooks"] == 0.0
+    assert {lang: executed_copies(mini, lang) for lang in copies} == copies
+    assert topic_list.stat().st_mtime_ns == before
+    assert "discussed at length" in (mini / "_build/site/en/webinars/2024-03-05-tto-policies/index.html").read_text(
+        encoding="utf-8")
+    assert (mini / "_build/site/data/topic-list.csv").is_file()

@@ -21,6 +21,10 @@ class Fingerprints:
     folders: dict[str, str]  # each content folder ("webinars/<id>", "topics/<id>") on its own
     shared: str = ""  # what every language's build depends on besides its pages (see `fingerprint`)
     site: str = ""  # everything the published site is made from
+    # What the notebooks read: `key`, but of each page file (index*.md) only its facts (the
+    # frontmatter). A summary or an answer edited runs no notebook and leaves their pages as
+    # they were; the topic list, the series and the report show no text of a body.
+    notebooks: str = ""
 
 
 # The libraries whose versions every language's pages depend on.
@@ -39,7 +43,7 @@ def fingerprint(config: Config) -> Fingerprints:
     shared = stat_digest((config.path("templates_dir"), config.path("static_dir"), package)) + \
         ",".join(version(name) for name in ENGINE_PACKAGES)
     site = "\n".join([found.key, shared, (config.root / "_toc.yml").read_bytes().hex()])
-    return Fingerprints(found.key, found.rest, found.folders, shared, site)
+    return Fingerprints(found.key, found.rest, found.folders, shared, site, found.notebooks)
 
 
 def content_fingerprints(config: Config, notebooks_dir: Path) -> Fingerprints:
@@ -52,23 +56,35 @@ def content_fingerprints(config: Config, notebooks_dir: Path) -> Fingerprints:
     content = config.path("content_dir")
     folders: dict[str, hashlib._Hash] = {}
     loose = hashlib.sha256()  # files directly in content/ or content/<kind>/
+    facts = hashlib.sha256(rest.hexdigest().encode())  # what the notebooks read (see Fingerprints)
     for file in files(content):
         parts = file.relative_to(content).parts
+        digest = file_digest(file)
         if len(parts) > 2:
-            folders.setdefault(f"{parts[0]}/{parts[1]}", hashlib.sha256()).update(file_digest(file))
+            folders.setdefault(f"{parts[0]}/{parts[1]}", hashlib.sha256()).update(digest)
         else:
-            loose.update(file_digest(file))
+            loose.update(digest)
+        facts.update(_facts_digest(file) if file.name.startswith("index") and file.suffix == ".md" else digest)
     digests = {name: digest.hexdigest() for name, digest in folders.items()}
     whole = hashlib.sha256(rest.hexdigest().encode() + loose.hexdigest().encode())
     for name in sorted(digests):
         whole.update(f"{name}\0{digests[name]}\n".encode())
-    return Fingerprints(whole.hexdigest()[:16], rest.hexdigest(), digests)
+    return Fingerprints(whole.hexdigest()[:16], rest.hexdigest(), digests, notebooks=facts.hexdigest()[:16])
+
+
+def _facts_digest(file: Path) -> bytes:
+    """A page file's frontmatter (the lines between the first two ``---``), digested; the
+    whole file if it has none (it then fails to load, and nothing runs)."""
+    text = file.read_bytes()
+    end = text.find(b"\n---", 3) if text.startswith(b"---") else -1
+    head = text[:end] if end >= 0 else text
+    return file.as_posix().encode() + b"\0" + hashlib.sha256(head).digest() + b"\0"
 
 
 def content_key(config: Config, notebooks_dir: Path) -> str:
-    """Fingerprint of what a notebook's output depends on: content, pages, catalogues,
-    configuration and the package that renders them."""
-    return content_fingerprints(config, notebooks_dir).key
+    """Fingerprint of what a notebook's output depends on: the content's facts, pages,
+    catalogues, configuration and the package that renders them."""
+    return content_fingerprints(config, notebooks_dir).notebooks
 
 
 def files(source: Path) -> list[Path]:

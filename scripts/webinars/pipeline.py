@@ -83,7 +83,10 @@ def build_site(root: Path, jobs: int | None = None, fresh: bool = False, kernels
                                          staging.add_language, notebooks, jobs, fresh, config.root, order=order,
                                          built=built_one) as languages:
                         staging.add_media(content.catalogue)
-                        made = None if notebooks.runs else downloads(config, content.catalogue)
+                        # The notebooks' kernel makes the downloads; if none runs, those it made for
+                        # the same facts are the same (a summary edited changes none of them).
+                        made = None if notebooks.runs else (run_ahead.made_downloads(config, inputs)
+                                                            or downloads(config, content.catalogue))
                         # Before the first language is built (a second at least): this process
                         # is idle until then, and the preview publishes as soon as the last one is.
                         followed = {**subscriptions(config, content.catalogue, content.heading_names),

@@ -40,7 +40,7 @@ def start(config: Config, inputs: Fingerprints, order: list[str], jobs: int | No
     for language in config.languages:
         messages = messages_for(language, config.path("locales_dir"))
         for notebook in found:
-            page = notebook_page(notebook, messages, config.root, inputs.key)
+            page = notebook_page(notebook, messages, config.root, inputs.notebooks)
             tree = config.work.language(language.code).src
             wanted.append(NotebookJob(language.code, tree / page.file, page.text,
                                       executed_path(tree, tree / page.file).resolve()))
@@ -73,17 +73,17 @@ def run(notebooks: NotebookRun, config: Config, content: Content, inputs: Finger
     work = config.work
     for old in work.old_snapshots():
         old.unlink()
-    write_pickle(work.snapshot(inputs.key), (content.catalogue, content.pages))
+    write_pickle(work.snapshot(inputs.notebooks), (content.catalogue, content.pages))
     work.downloads.unlink(missing_ok=True)
     notebooks.run(after=("from webinars.notebooks import save_downloads\n"
-                         f"save_downloads({str(config.root)!r}, {inputs.key!r}, {str(work.downloads)!r})"))
+                         f"save_downloads({str(config.root)!r}, {inputs.notebooks!r}, {str(work.downloads)!r})"))
 
 
 def made_downloads(config: Config, inputs: Fingerprints) -> dict[str, str] | None:
     """The site's downloads the kernel made for this content (see :func:`run`), if it did."""
     from .finish.site import made_downloads as read
 
-    return read(config.work.downloads, inputs.key)
+    return read(config.work.downloads, inputs.notebooks)
 
 
 def warm_up(config: Config, pool: KernelPool, jobs: int | None = None) -> None:

@@ -62,7 +62,7 @@ class Sources:
             here.kept_pages.unlink(missing_ok=True)
         content = self.content
         origins, late = assemble_language(content.catalogue, content.pages, self.config, self.config.language(lang),
-                                          content.heading_names, here.src, content.notebooks, self.fingerprints.key,
+                                          content.heading_names, here.src, content.notebooks, self.fingerprints.notebooks,
                                           self.fingerprints, self.fragment_key)
         return SourceTree(here.src, origins, late)
 
