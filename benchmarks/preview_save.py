@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -37,9 +38,10 @@ def copy_site(root: Path, dest: Path) -> Path:
     return dest
 
 
-def memory(process: psutil.Process) -> int:
-    tree = [process, *process.children(recursive=True)]
-    return sum(p.memory_info().rss for p in tree if p.is_running())
+def memory(process: psutil.Process) -> tuple[int, int]:
+    """Resident memory of the preview's own process, and of its children (the kernels)."""
+    children = [p for p in process.children(recursive=True) if p.is_running()]
+    return process.memory_info().rss, sum(p.memory_info().rss for p in children)
 
 
 def main() -> None:
@@ -67,25 +69,32 @@ def main() -> None:
         wait_for(r"search index made|up to date")
         time.sleep(3)  # its kernels are warmed up again after a build
         address = url + "en/webinars/2024-05-21-licensing-negotiation/"
-        latencies = []
+        latencies, missing = [], []
         total = args.saves + args.memory_saves
         for n in range(1, total + 1):
             marker = f"Saved as version {n}."
             page.write_text(SUMMARY_LINE.sub(f"## Summary\n{marker}\n\n", original, count=1), encoding="utf-8")
             written = time.perf_counter()
             while True:
-                with urllib.request.urlopen(address) as answer:
-                    if marker.encode() in answer.read():
-                        break
+                try:
+                    with urllib.request.urlopen(address) as answer:
+                        if marker.encode() in answer.read():
+                            break
+                except urllib.error.HTTPError as error:  # counted: a page must never be missing
+                    missing.append(f"save {n}: {error.code}")
                 time.sleep(0.02)
             if n <= args.saves:
                 latencies.append(time.perf_counter() - written)
             wait_for(r"search index made|search index was not made|up to date")
             time.sleep(1)  # as a person saves: a moment after the last build and its index
             if n > args.saves and (n - args.saves) % 10 == 0:
-                print(f"after {n - args.saves:3} more saves: {memory(process) / 2**20:7.1f} MiB", flush=True)
+                own, children = memory(process)
+                print(f"after {n - args.saves:3} more saves: {(own + children) / 2**20:7.1f} MiB "
+                      f"(the preview {own / 2**20:.1f}, its kernels {children / 2**20:.1f})", flush=True)
         print(f"save -> page served: median {statistics.median(latencies):.2f} s of {len(latencies)} "
               f"(min {min(latencies):.2f} s, max {max(latencies):.2f} s)")
+        print(f"requests answered with an error while the page was asked for every 20 ms: {len(missing)} "
+              f"{missing[:5]}")
     finally:
         process.terminate()
         process.wait(timeout=60)
