@@ -266,13 +266,18 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         """
         if not path.startswith("/"):
             raise _Refused(HTTPStatus.BAD_REQUEST)
-        try:
-            local = super().translate_path(path)  # decoded, its '..' dropped
-            folder = local.endswith("/")
-            real = os.path.realpath(local + "index.html" if folder else local)
-        except ValueError:  # a NUL byte, bytes that are not UTF-8: no file has that name
-            raise _Refused(HTTPStatus.BAD_REQUEST) from None
-        root = os.path.realpath(self.directory)
+        for _look in range(2):
+            root = os.path.realpath(self.directory)
+            try:
+                local = super().translate_path(path)  # decoded, its '..' dropped
+                folder = local.endswith("/")
+                real = os.path.realpath(local + "index.html" if folder else local)
+            except ValueError:  # a NUL byte, bytes that are not UTF-8: no file has that name
+                raise _Refused(HTTPStatus.BAD_REQUEST) from None
+            if os.path.commonpath([root, real]) == root:
+                break
+            # Outside the site; or a publish swapped the site between the two lookups (a page
+            # asked for during a save was once answered 404 so): look once more.
         if os.path.commonpath([root, real]) != root or (folder and os.path.isdir(real)):
             raise _Refused(HTTPStatus.NOT_FOUND)
         return real
