@@ -166,23 +166,30 @@ def messages_for(language: Language, locales_dir: Path) -> Messages:
     return Messages(language, _catalogue(str(locales_dir), language.code, version))
 
 
-def heading_names(languages: list[Language], locales_dir: Path) -> dict[str, set[str]]:
-    """Case-folded headings that mark the summary and answers sections, in every language."""
-    names: dict[str, set[str]] = {"summary": {SUMMARY_HEADING.casefold()},
-                                  "answers": {ANSWERS_HEADING.casefold()}}
+_SECTIONS = {"summary": SUMMARY_HEADING, "answers": ANSWERS_HEADING}
+
+
+def _section_headings(languages: list[Language], locales_dir: Path) -> dict[str, list[str]]:
+    """Each conventional section's heading as written in English and in every language."""
+    written: dict[str, list[str]] = {kind: [heading] for kind, heading in _SECTIONS.items()}
     for language in languages:
         messages = messages_for(language, locales_dir)
-        names["summary"].add(messages.gettext(SUMMARY_HEADING).casefold())
-        names["answers"].add(messages.gettext(ANSWERS_HEADING).casefold())
-    return names
+        for kind, heading in _SECTIONS.items():
+            written[kind].append(messages.gettext(heading))
+    return written
+
+
+def heading_names(languages: list[Language], locales_dir: Path) -> dict[str, set[str]]:
+    """Case-folded headings that mark the summary and answers sections, in every language."""
+    return {kind: {heading.casefold() for heading in headings}
+            for kind, headings in _section_headings(languages, locales_dir).items()}
 
 
 def heading_display(languages: list[Language], locales_dir: Path) -> dict[str, str]:
     """The headings that mark the summary and answers sections, in every language: each
     case-folded, to the way it is written (for "did you mean")."""
-    written = {SUMMARY_HEADING.casefold(): SUMMARY_HEADING, ANSWERS_HEADING.casefold(): ANSWERS_HEADING}
-    for language in languages:
-        messages = messages_for(language, locales_dir)
-        for heading in (SUMMARY_HEADING, ANSWERS_HEADING):
-            written.setdefault(messages.gettext(heading).casefold(), messages.gettext(heading))
+    written: dict[str, str] = {}
+    for headings in _section_headings(languages, locales_dir).values():
+        for heading in headings:
+            written.setdefault(heading.casefold(), heading)
     return written

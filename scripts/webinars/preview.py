@@ -62,11 +62,6 @@ class Preview:
         self.problems: list[str] = []  # of the last build, if it failed: shown on the open page
         self.changed = threading.Condition()  # notified after each build, to the pages listening
 
-    def state(self) -> dict:
-        """What an open page is told after each build: the build it should show, and the
-        problems of the last one (none if it succeeded)."""
-        return {"build": self.published, "problems": list(self.problems)}
-
     def ended(self, problems: list[str]) -> None:
         """A build ended, with these problems (none: it succeeded, or nothing changed)."""
         with self.changed:
@@ -115,7 +110,7 @@ class Preview:
 
 # The preview's own addresses, next to the site's files.
 BUILD_ROUTE = "/_preview/build"  # the build number, as text
-STATE_ROUTE = "/_preview/state"  # Preview.state(), as JSON
+STATE_ROUTE = "/_preview/state"  # the build a page should show and the last build's problems, as JSON
 EVENTS_ROUTE = "/_preview/events"  # the same, pushed after each build (server-sent events)
 SCRIPT_ROUTE = "/_preview/reload.js"
 HEARTBEAT = 15  # seconds between two events when nothing happens: the connection stays open
