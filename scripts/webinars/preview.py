@@ -23,6 +23,7 @@ on disk.
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import http.server
 import io
@@ -103,6 +104,10 @@ class Preview:
             remove_leftovers(self.root)
         except InvalidInput:
             pass  # the configuration is wrong: the build says so
+        # A build leaves cycles (Sphinx's environment and its nodes) that Python's collector
+        # reaches only after many more objects are made: without this the preview grew by
+        # 0.44 MiB a save (+13 MiB over 30), with it it stays flat (+0.3 MiB over 20).
+        gc.collect()
 
     def close(self) -> None:
         self.pool.close()
