@@ -55,12 +55,12 @@ def test_fixture_site_loads_with_series_and_translations(mini: Path) -> None:
     ("regions: [africa]", "regions: [mars]", "index.md:11: regions[0]: 'mars' is not a configured region"),
     ("role: expert}", "role: boss}", "index.md:13: speakers[0].role: Input should be 'expert', 'moderator' or 'panelist'"),
     ("en: https://www.youtube", "en: http://www.youtube", "index.md:16: recording.en: 'http://www.youtube.com/watch?v=Xk3pQ9aB1cD' is not an https:// address"),
-    ("ar: https://webcast", "de: https://webcast", "index.md:17: recording.de: 'de' is not one of the delivery languages"),
-    ("file: slides-en.pdf", "file: missing.pdf", "index.md:19: slides[0].file: 'missing.pdf' is not in the folder"),
+    ("fr: https://webcast", "de: https://webcast", "index.md:18: recording.de: 'de' is not one of the delivery languages"),
+    ("file: slides-en.pdf", "file: missing.pdf", "index.md:20: slides[0].file: 'missing.pdf' is not in the folder"),
     ("topic: tech-transfer\n", "topic: nowhere\n", "index.md:8: topic: no topic 'nowhere'"),
     ("title: \"Technology", "tittle: \"Technology", "index.md:2: tittle: unknown field: did you mean `title`?"),
     ("lang: en\n", "lang: pt\n", "index.md:3: lang: 'pt' is not a site language"),
-    ("participants: 120", "participants: many", "index.md:20: participants: Input should be a valid integer"),
+    ("participants: 120", "participants: many", "index.md:21: participants: Input should be a valid integer"),
     ("duration: 90", "duration: -5", "index.md:6: duration: Input should be greater than 0"),
 ])
 def test_invalid_webinar_field_is_reported_with_line_and_fix(mini: Path, old: str, new: str, expected: str) -> None:
@@ -186,7 +186,7 @@ def test_sample_content_of_the_repository_is_valid() -> None:
 def test_a_second_title_in_the_body_is_refused(mini: Path) -> None:
     replace(mini, WEBINAR, "## Summary", "# Summary")
     assert errors_of(mini) == [
-        "content/webinars/2024-01-10-tto-basics/index.md:24: '# Summary' is a second page title: the title "
+        "content/webinars/2024-01-10-tto-basics/index.md:29: '# Summary' is a second page title: the title "
         "comes from `title:`; start sections with '##'"]
 
 

@@ -43,6 +43,8 @@ def test_every_example_in_the_documentation_passes_the_check(repository: Path, w
         folder.mkdir()
         for slide in facts.get("slides", []):  # the example says to put them in the folder
             (folder / slide["file"]).write_bytes(b"%PDF-1.4\n")
+        for name in facts.get("captions", {}).values():
+            (folder / name).write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nWelcome.\n", encoding="utf-8")
     else:
         folder = repository / "content/topics" / "documented-example"
         folder.mkdir()

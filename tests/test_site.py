@@ -87,7 +87,8 @@ def test_webinar_page_shows_the_facts(built_mini: Path) -> None:
     assert facade["data-embed"] == "https://www.youtube-nocookie.com/embed/Xk3pQ9aB1cD?autoplay=1"
     assert facade["data-title"] and "YouTube" in facade.get_text() and "90 minutes" in facade.get_text()
     channels = [a["href"] for a in doc.select(".wb-channels a")]
-    assert channels == ["https://www.youtube.com/watch?v=Xk3pQ9aB1cD", "https://webcast.example.int/2024/tto-ar"]
+    assert channels == ["https://www.youtube.com/watch?v=Xk3pQ9aB1cD", "https://media.example.int/2024/tto-basics-ar.mp4",
+                        "https://webcast.example.int/2024/tto-fr"]
     slide = doc.select_one(".wb-slides a")
     assert slide["href"] == f"../../../media/{SLUG}/slides-en.pdf"
     questions = [s.get_text(" ", strip=True) for s in doc.select("details.wb-answer summary")]

@@ -71,6 +71,11 @@ def _direction(code: str) -> str:
     return _locale(code).text_direction
 
 
+def direction_of(code: str) -> str:
+    """The direction ("ltr" or "rtl") text in language `code` is written in."""
+    return _direction(code)
+
+
 def is_language_code(code: object) -> bool:
     """True for an ISO 639-1 code of a real language (``pt``), not ``xx`` or ``english``."""
     if not isinstance(code, str) or len(code) != 2 or not code.isalpha() or not code.islower():

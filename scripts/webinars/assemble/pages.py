@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
 from jinja2 import BytecodeCache, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -29,11 +28,13 @@ from markupsafe import Markup, escape
 from ..config import Config
 from ..content.catalogue import Catalogue
 from ..content.models import Document, Page, Topic, Webinar
-from ..languages import Language
+from ..content.captions import clock
+from ..languages import Language, direction_of
 from ..work import Memo
 from .. import messages as labels
 from .. import names, report, urls
 from . import myst
+from .media import embed, embed_at, media_type, seek_template
 from .structured import script_json, webinar_event
 from ..messages import Messages
 
@@ -304,10 +305,13 @@ class PageWriter:
             "webinar_facts.html", here, w=w, topic=topic, part=self.catalogue.part_of(w) if topic else 0,
             total=len(running), c=lambda text: self.isolated(text, w.original.lang),
             unit=lambda text: self.unit(text, w.original.lang))))
-        channels = self._channels(w)
+        channels = self._channels(w, here)
         if channels:
+            player = self._player(channels, document.lang)
             parts.append(self.fragment(self.render(
-                "recordings.html", here, channels=channels, player=self._player(channels, document.lang),
+                "recordings.html", here, channels=channels, player=player,
+                transcripts=self._transcripts(w, channels, player, here),
+                tracks=self._tracks(w, player, here) if player and player["file"] else [],
                 duration=self.m.minutes(w.facts.duration) if w.facts.duration else "")))
         slides = self._slides(w, here)
         if slides:
@@ -536,22 +540,60 @@ class PageWriter:
         verbatim = questions[0].start if questions else len(lines)
         return Body("\n".join(out) + "\n", document, verbatim)
 
-    def _channels(self, w: Webinar) -> list[dict]:
+    def _channels(self, w: Webinar, here: str) -> list[dict]:
+        """Each recording channel: where it is, how it plays (a host's player behind a facade,
+        a media file in the page's own player, or a link), and its captions' language."""
         channels = []
         for code, address in w.facts.recordings.items():
-            embed, host = _embed(address)
-            channels.append({"code": code, "url": address, "embed": embed, "host": host,
-                             "label": self.m.language_name(code) if code else ""})
+            embedded, host = embed(address)
+            kind = media_type(address)
+            channels.append({"code": code, "url": address, "embed": embedded, "host": host, "file": kind,
+                             "label": self.m.language_name(code) if code else "",
+                             "at": seek_template(address, embedded, kind)})
         return channels
 
     def _player(self, channels: list[dict], content_lang: str) -> dict | None:
-        """Embed the channel in the reader's language, else the original's, else the first."""
-        playable = [c for c in channels if c["embed"]]
+        """Play the channel in the reader's language, else the original's, else the first."""
+        playable = [c for c in channels if c["embed"] or c["file"]]
         for wanted in (self.lang, content_lang):
             for channel in playable:
                 if channel["code"] == wanted:
                     return channel
         return playable[0] if playable else None
+
+    def _captions_channel(self, w: Webinar, lang: str, channels: list[dict]) -> dict:
+        """The recording channel whose captions are in `lang`: its own, or the single one."""
+        return next((c for c in channels if c["code"] == lang), channels[0])
+
+    def _transcripts(self, w: Webinar, channels: list[dict], player: dict | None, here: str) -> list[dict]:
+        """A transcript per captions file, the reader's language first: each cue with its time,
+        a link that plays the recording from there where the recording can (a host's page
+        or a file), and who speaks when the voice changes."""
+        found = []
+        for lang, cues in w.cues.items():
+            channel = self._captions_channel(w, lang, channels)
+            template = channel["at"]
+            shown, last = [], None
+            for cue in cues:
+                seconds = int(cue.start)
+                shown.append({"time": clock(cue.start), "seconds": seconds, "text": cue.text,
+                              "href": template.replace("{t}", str(seconds)) if template else "",
+                              "voice": cue.voice if cue.voice and cue.voice != last else ""})
+                last = cue.voice or last
+            found.append({"lang": lang, "label": self.m.language_name(lang), "dir": direction_of(lang),
+                          "id": f"wb-transcript-{lang}", "cues": shown, "channel": channel,
+                          "embed_at": embed_at(channel["embed"]) if channel["embed"] else "",
+                          "vtt": urls.media(here, w.id, w.facts.captions[lang]),
+                          "size": w.files.get(w.facts.captions[lang], 0)})
+        found.sort(key=lambda t: (t["lang"] != self.lang, t["lang"] != (player or {}).get("code"), t["lang"]))
+        return found
+
+    def _tracks(self, w: Webinar, player: dict, here: str) -> list[dict]:
+        """The captions a media file plays with: its channel's, or all of a single recording's."""
+        langs = [lang for lang in w.cues if player["code"] is None or lang == player["code"]]
+        default = self.lang if self.lang in langs else (langs[0] if langs else None)
+        return [{"src": urls.media(here, w.id, w.facts.captions[lang]), "srclang": lang,
+                 "label": self.m.language_name(lang), "default": lang == default} for lang in langs]
 
     def _slides(self, w: Webinar, here: str) -> list[dict]:
         slides = []
@@ -561,22 +603,3 @@ class PageWriter:
             slides.append({"title": slide.title, "lang": slide.lang, "href": urls.media(here, w.id, slide.file),
                            "mime": mime, "kind": kind, "size": w.files.get(slide.file, 0)})
         return slides
-
-
-# A video's id on YouTube: nothing else goes into the player's address.
-_YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
-
-
-def _embed(address: str) -> tuple[str | None, str | None]:
-    """Player address for hosts we know how to embed, and the host's name."""
-    parsed = urlparse(address)
-    host = parsed.netloc.lower().removeprefix("www.").removeprefix("m.")
-    if host == "youtube.com" and parsed.path == "/watch":
-        video = parse_qs(parsed.query).get("v", [""])[0]
-        return (f"https://www.youtube-nocookie.com/embed/{video}" if _YOUTUBE_ID.match(video) else None), "YouTube"
-    if host == "youtu.be":
-        video = parsed.path.strip("/")
-        return (f"https://www.youtube-nocookie.com/embed/{video}" if _YOUTUBE_ID.match(video) else None), "YouTube"
-    if host == "vimeo.com" and parsed.path.strip("/").isdigit():
-        return f"https://player.vimeo.com/video/{parsed.path.strip('/')}", "Vimeo"
-    return None, None

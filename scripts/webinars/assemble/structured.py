@@ -13,7 +13,9 @@ import datetime as dt
 import json
 
 from .. import urls
+from ..content.captions import cues_text
 from ..content.models import Document, Webinar
+from .media import embed, media_type
 
 _STATUS = {"planned": "EventScheduled", "held": "EventScheduled", "cancelled": "EventCancelled"}
 _PERFORMERS = ("expert", "panelist")  # a moderator hosts; schema.org has no role for it
@@ -48,12 +50,34 @@ def webinar_event(webinar: Webinar, document: Document, lang: str, description: 
                   for s in facts.speakers if s.role in _PERFORMERS]
     if performers:
         event["performer"] = performers
-    videos = [{"@type": "VideoObject", "name": document.title, "url": address, "uploadDate": facts.date.isoformat(),
-               **({"inLanguage": code} if code else {}), **({"description": description} if description else {})}
+    videos = [_video(webinar, code, address, document.title, description, base_url)
               for code, address in facts.recordings.items()]
     if videos:
         event["recordedIn"] = videos if len(videos) > 1 else videos[0]
     return event
+
+
+def _video(webinar: Webinar, code: str | None, address: str, title: str, description: str, base_url: str) -> dict:
+    """A recording channel: where it plays, and its captions and their text (the transcript)."""
+    facts = webinar.facts
+    video = {"@type": "VideoObject", "name": title, "url": address, "uploadDate": facts.date.isoformat(),
+             **({"inLanguage": code} if code else {}), **({"description": description} if description else {})}
+    kind = media_type(address)
+    player = embed(address)[0]
+    if kind:
+        video.update(contentUrl=address, encodingFormat=kind)
+    elif player:
+        video["embedUrl"] = player
+    # A channel's captions are in its language; a single recording's may be in several.
+    langs = [lang for lang in webinar.cues if code is None or lang == code]
+    if base_url and langs:
+        video["caption"] = [{"@type": "MediaObject", "encodingFormat": "text/vtt", "inLanguage": lang,
+                             "contentUrl": urls.absolute(base_url, f"{urls.MEDIA_ROOT.strip('/')}/{webinar.id}/{facts.captions[lang]}")}
+                            for lang in langs]
+    spoken = code or next((lang for lang in facts.languages if lang in langs), langs[0] if langs else None)
+    if spoken in langs:
+        video["transcript"] = cues_text(webinar.cues[spoken], spoken)
+    return video
 
 
 def script_json(data: dict) -> str:

@@ -19,6 +19,7 @@ from ..config import Config
 from ..problems import Problem, Problems
 from ..work import Memo
 from . import frontmatter, policy
+from .captions import Cue, read_captions
 from .catalogue import Catalogue
 from .models import FEEDBACK_FILE, SLUG_PATTERN, Document, Feedback, Page, Topic, TopicFacts, Translation, Webinar, WebinarFacts
 
@@ -104,7 +105,19 @@ def _load_webinar(folder: Path, context: dict, summary_names: set[str], problems
         webinar.files, webinar.links = _folder_files(folder)
         webinar.has_summary = _has_summary(webinar.original, summary_names)
         webinar.feedback = _load_feedback(folder / FEEDBACK_FILE, problems)
+        webinar.cues = _load_captions(folder, webinar, problems)
     return webinar
+
+
+def _load_captions(folder: Path, webinar: Webinar, problems: Problems) -> dict[str, list[Cue]]:
+    """The cues of each captions file listed (one missing or a link is said by `_check_links`)."""
+    cues = {}
+    for lang, name in webinar.facts.captions.items():
+        if name in webinar.files:
+            cues[lang], found = read_captions(folder / name, lang)
+            for problem in found:
+                problems.error(folder / name, problem.line, f"captions.{lang}", problem.message)
+    return cues
 
 
 def _folder_files(folder: Path) -> tuple[dict[str, int], set[str]]:
@@ -374,6 +387,34 @@ def _load_feedback(path: Path, problems: Problems) -> Feedback | None:
                     scores)
 
 
+def _check_captions(webinar: Webinar, path: Path, problems: Problems) -> None:
+    """Each captions file is in the folder and belongs to a recording channel; a held
+    webinar's channels without captions are said (WCAG 1.2.2: recordings need captions)."""
+    facts = webinar.facts
+    channels = facts.recordings
+    for lang, name in facts.captions.items():
+        line, field = webinar.line("captions", lang), f"captions.{lang}"
+        if name in webinar.links:
+            problems.error(path, line, field, f"{name!r} is a link: put the file itself in the folder")
+        elif name not in webinar.files:
+            problems.error(path, line, field, f"{name!r} is not in the folder: add the file or correct its name")
+        elif not channels:
+            problems.warning(path, line, field, "captions without a recording: they are published with the "
+                                                "recording; add `recording:`")
+        elif None not in channels and lang not in channels:
+            problems.error(path, line, field, f"the recording has no {lang!r} channel ({', '.join(channels)}): "
+                                              "name the channel these captions are of")
+    if facts.status == "held" and channels:
+        bare = [lang for lang in channels if lang is not None and lang not in facts.captions]
+        if None in channels and not facts.captions:
+            bare = ["the recording"]
+        if bare:
+            problems.warning(path, webinar.line("captions" if facts.captions else "recording"), "captions",
+                             f"no captions for {', '.join(bare)}: deaf and hard-of-hearing visitors, and those "
+                             "reading in a second language, need them (WCAG 1.2.2); add a WebVTT file per "
+                             "channel under `captions:`")
+
+
 def _check_links(catalogue: Catalogue, config: Config, problems: Problems, existing: set[str]) -> None:
     """Checks across folders: topics exist, files exist, chains end, parts are unique."""
     root = config.path("content_dir")
@@ -394,6 +435,7 @@ def _check_links(catalogue: Catalogue, config: Config, problems: Problems, exist
                 problems.warning(path, line, field, f"{slide.file!r} is {webinar.files[slide.file] // 2**20} MB: "
                                                     f"visitors on slow connections wait for files above "
                                                     f"{LARGE_FILE_BYTES // 2**20} MB; export it smaller if you can")
+        _check_captions(webinar, path, problems)
         for channel in facts.recordings:
             if channel is not None and channel not in facts.languages:
                 problems.error(path, webinar.line("recording", channel), f"recording.{channel}",
@@ -402,10 +444,11 @@ def _check_links(catalogue: Catalogue, config: Config, problems: Problems, exist
         for missing in webinar.incomplete:
             problems.warning(path, None, missing, f"held webinar without a {missing}: it is published "
                                                   "and marked as incomplete")
-        listed = {s.file for s in facts.slides} | {FEEDBACK_FILE}
+        listed = {s.file for s in facts.slides} | set(facts.captions.values()) | {FEEDBACK_FILE}
         for name in webinar.files:
             if name not in listed and not name.startswith("index.") and not name.startswith("."):
-                problems.warning(path.parent / name, None, "", "not listed under `slides:`: it is not published")
+                problems.warning(path.parent / name, None, "", "not listed under `slides:` (or `captions:`): "
+                                                               "it is not published")
     for topic in catalogue.topics.values():
         path = root / "topics" / topic.id / "index.md"
         ahead = topic.facts.builds_on

@@ -146,6 +146,15 @@ def _published_file(value: str) -> str:
     return value
 
 
+def _captions_file(value: str) -> str:
+    if not value.lower().endswith(".vtt"):
+        raise ValueError(f"{value!r} is not a WebVTT file: captions are a .vtt file (export them as WebVTT)")
+    return value
+
+
+CaptionsFile = Annotated[str, AfterValidator(_published_file), AfterValidator(_captions_file)]
+
+
 class Slide(_Strict):
     file: Annotated[str, AfterValidator(_published_file)]
     lang: LanguageCode
@@ -173,6 +182,7 @@ class WebinarFacts(_Strict):
     registrations: NonNegativeInt | None = None
     registration: HttpsUrl | None = None
     organisers: list[str] = []
+    captions: dict[LanguageCode, CaptionsFile] = {}
 
     @field_validator("title")
     @classmethod
@@ -343,6 +353,7 @@ class Webinar(Page):
     links: set[str] = field(default_factory=set)  # names in the folder that are links (never published)
     feedback: Feedback | None = None
     has_summary: bool = False
+    cues: dict = field(default_factory=dict)  # captions language -> its cues (content.captions.Cue)
 
     @property
     def incomplete(self) -> list[str]:

@@ -74,7 +74,7 @@ ICONS = {
 # connection (test_site checks the pages that need them still have them).
 _SCRIPTS_ONLY_FOR = {
     "topic-list.js": "data-wb-filters",  # the topic list's filters
-    "player.js": "wb-facade",  # a recording's click-to-load player
+    "player.js": "wb-player",  # a recording's click-to-load player, its transcript's times
     "report.js": "data-wb-report",  # a year of the annual report: its Print button
     "propose.js": "data-wb-propose",  # the request form of "How to propose a topic"
     "design-tabs.js": "sd-tab-set",  # sphinx-design's tabs (which also work without it)

@@ -132,6 +132,17 @@ class _Language:
             if document.lang != self.lang:
                 rendered = Markup('<div lang="{}">{}</div>').format(document.lang, rendered)
             html += rendered
+        if webinar.cues:  # the transcripts, on the page
+            links = Markup(" · ").join(
+                Markup('<a href="{}#wb-transcript-{}" hreflang="{}">{}</a>').format(
+                    self.page(webinar), code, code, m.language_name(code)) for code in webinar.cues)
+            html += Markup("<p>{} {}</p>\n").format(m.gettext("Transcript:"), links)
+            files = Markup(" · ").join(
+                Markup('<a href="{}" type="text/vtt" hreflang="{}">{}</a>').format(
+                    urls.absolute(self.base, f"{urls.MEDIA_ROOT.strip('/')}/{webinar.id}/{webinar.facts.captions[code]}"),
+                    code, m.gettext("Captions in %(language)s") % {"language": m.language_name(code)})
+                for code in webinar.cues)
+            html += Markup("<p>{}</p>\n").format(files)
         if facts.status == "planned" and facts.registration:
             html += Markup('<p><a href="{}">{}</a></p>\n').format(facts.registration,
                                                                   m.gettext("Register for this webinar"))

@@ -243,15 +243,15 @@ def _same(mine: os.stat_result, theirs: os.stat_result) -> bool:
 
 def copy_media(config: Config, catalogue: Catalogue, media: Path, previous: Path | None = None,
                dropped: list[str] | None = None) -> None:
-    """Stage the slides and other material, once for all languages: those that differ from
+    """Stage the slides, captions and other material, once for all languages: those that differ from
     `previous`'s; add the ones `previous` has and the content no longer lists to `dropped`."""
     content = config.path("content_dir") / "webinars"
     wanted: set[str] = set()
     for webinar in catalogue.webinars.values():
-        for slide in webinar.facts.slides:
-            wanted.add(f"{webinar.id}/{slide.file}")
-            _stage_file(content / webinar.id / slide.file, media / webinar.id / slide.file,
-                        previous / webinar.id / slide.file if previous is not None else None)
+        for name in [*(slide.file for slide in webinar.facts.slides), *webinar.facts.captions.values()]:
+            wanted.add(f"{webinar.id}/{name}")
+            _stage_file(content / webinar.id / name, media / webinar.id / name,
+                        previous / webinar.id / name if previous is not None else None)
     if previous is not None and dropped is not None and previous.is_dir():
         root = urls.MEDIA_ROOT.strip("/")
         for folder, _subfolders, names in os.walk(previous):
