@@ -111,16 +111,18 @@ def test_every_template_in_every_language_scheme_and_width_passes_axe(served_sam
 # Where the site writes facts (names, affiliations, organisers, proposers, titles of other
 # pages, file types) into its own text; the authors' prose is theirs.
 FACTS = ".wb-facts, .wb-list, .wb-slides, .wb-series, .wb-recordings, table[data-wb-filterable], .wb-counts, .wb-chart"
+# A transcript's cues are what was said, as the captions have it: text like a page's body.
+NOT_FACTS = ".wb-cues"
 # For each text of the other script inside FACTS: the nearest element that isolates it
 # from the text around it (a <bdi>, or an element with `dir`), and that element's direction.
-_ISOLATION = """([selector, script, direction]) => {
+_ISOLATION = """([selector, script, direction, skipped]) => {
     const other = new RegExp(script, 'u');
     const isolates = e => ['isolate', 'isolate-override', 'plaintext'].includes(getComputedStyle(e).unicodeBidi);
     const bad = [];
     for (const container of document.querySelectorAll(selector)) {
         const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
         for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            if (!other.test(node.textContent)) continue;
+            if (!other.test(node.textContent) || node.parentElement.closest(skipped)) continue;
             let element = node.parentElement;
             while (element !== container && !isolates(element)) element = element.parentElement;
             if (element === container || getComputedStyle(element).direction !== direction) {
@@ -150,7 +152,7 @@ def test_text_of_the_other_direction_is_isolated_in_every_fact(browser, served_s
     try:
         for url in _pages(built_sample / "_build/site", lang):
             page.goto(f"{served_sample}/{url}")
-            found = page.evaluate(_ISOLATION, [FACTS, script, direction])
+            found = page.evaluate(_ISOLATION, [FACTS, script, direction, NOT_FACTS])
             if found:
                 problems[url] = found
         if lang == "ar":
