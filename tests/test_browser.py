@@ -181,6 +181,10 @@ def test_keyboard_focus_is_visible(open_page) -> None:
     ("zh", "procurement", "2023-10-17-tto-valorisation"),  # English shown where Chinese is missing
     ("ar", "التفاوض", "2024-05-21-licensing-negotiation"),
     ("ru", "лицензии", "2024-05-21-licensing-negotiation"),
+    # Words said, found in the transcripts (the captions), in the reader's language and another.
+    ("en", "microphones", "2024-05-21-licensing-negotiation"),
+    ("ar", "الميكروفونات", "2024-05-21-licensing-negotiation"),
+    ("zh", "麦克风", "2024-05-21-licensing-negotiation"),
 ])
 def test_search_finds_pages_in_the_pages_language(browser, served_sample, lang: str, query: str, expected: str) -> None:
     page = browser.new_page()

@@ -101,10 +101,11 @@ def test_the_transcripts_show_under_the_recording_in_their_language(built_mini: 
     doc = page(built_mini, f"en/webinars/{SLUG}")
     section = doc.select_one("section.wb-recordings")
     transcripts = section.select("details.wb-transcript")
-    assert [t["id"] for t in transcripts] == ["wb-transcript-en", "wb-transcript-ar", "wb-transcript-fr"]  # the reader's first
-    english, arabic, french = transcripts
+    # The reader's language's, and (on the default language's page) French, no site language here.
+    assert [t["id"] for t in transcripts] == ["wb-transcript-en", "wb-transcript-fr"]
+    english, french = transcripts
     assert english.select_one("summary").get_text() == "Transcript in English"
-    assert (arabic.select_one("ol")["lang"], arabic.select_one("ol")["dir"]) == ("ar", "rtl")
+    assert (french.select_one("ol")["lang"], french.select_one("ol")["dir"]) == ("fr", "ltr")
     assert (english.select_one("ol")["lang"], english.select_one("ol")["dir"]) == ("en", "ltr")
     first = english.select("li")[0]
     assert first.select_one(".wb-voice").get_text() == "Carlos Méndez"
@@ -115,11 +116,20 @@ def test_the_transcripts_show_under_the_recording_in_their_language(built_mini: 
     assert (time["href"], time["data-seek"]) == ("https://www.youtube.com/watch?v=Xk3pQ9aB1cD&t=65s", "65")
     assert time.get_text(" ", strip=True) == "Play from 1:05"
     assert english["data-embed-at"] == "https://www.youtube-nocookie.com/embed/Xk3pQ9aB1cD?autoplay=1&start={t}"
-    assert arabic.select_one("a.wb-cue-time")["href"] == "https://media.example.int/2024/tto-basics-ar.mp4#t=1"
     assert not french.select("a.wb-cue-time") and french.select_one("span.wb-cue-time").get_text() == "0:01"
     download = english.select_one(".wb-captions-file a")
     assert download["href"] == f"../../../media/{SLUG}/captions.en.vtt" and download.has_attr("download")
     assert (built_mini / "_build/site/media" / SLUG / "captions.en.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
+    # One page carries its language's transcript; the others are a link away.
+    elsewhere = section.select(".wb-transcripts-elsewhere a")
+    assert [(a["href"], a.get_text()) for a in elsewhere] == [(f"../../../ar/webinars/{SLUG}/#wb-transcript-ar", "Arabic")]
+    arabic = page(built_mini, f"ar/webinars/{SLUG}").select_one("#wb-transcript-ar")
+    assert (arabic.select_one("ol")["lang"], arabic.select_one("ol")["dir"]) == ("ar", "rtl")
+    assert arabic.select_one("a.wb-cue-time")["href"] == "https://media.example.int/2024/tto-basics-ar.mp4#t=1"
+    chinese = page(built_mini, f"zh/webinars/{SLUG}")  # no Chinese captions: the original's (English)
+    assert [t["id"] for t in chinese.select("details.wb-transcript")] == ["wb-transcript-en"]
+    assert [a["href"].split("/")[-1] for a in chinese.select(".wb-transcripts-elsewhere a")] == \
+        ["#wb-transcript-ar", "#wb-transcript-fr"]
     # The facade names the alternatives where the host is blocked: our file, the transcript.
     alternative = section.select_one(".wb-alternative")
     assert [a["href"] for a in alternative.select("a")] == ["https://media.example.int/2024/tto-basics-ar.mp4",
@@ -144,6 +154,7 @@ def test_structured_data_and_feeds_carry_the_captions(built_mini: Path) -> None:
     videos = {v.get("inLanguage"): v for v in event["recordedIn"]}
     assert videos["en"]["embedUrl"] == "https://www.youtube-nocookie.com/embed/Xk3pQ9aB1cD"
     assert videos["en"]["transcript"].startswith("Welcome to the first webinar of the series")
+    assert "transcript" not in videos["ar"]  # on the Arabic page
     assert (videos["ar"]["contentUrl"], videos["ar"]["encodingFormat"]) == \
         ("https://media.example.int/2024/tto-basics-ar.mp4", "video/mp4")
     assert "caption" not in videos["ar"]  # its address would be absolute: only with the site's base_url
@@ -160,7 +171,7 @@ def test_structured_data_and_feeds_carry_the_captions(built_mini: Path) -> None:
     entry = next(e for e in feed.entries if e.link.endswith(f"{SLUG}/"))
     content = BeautifulSoup(entry.content[0].value, "html.parser")
     links = [a["href"] for a in content.select("a")]
-    assert f"/en/webinars/{SLUG}/#wb-transcript-ar" in links and f"/media/{SLUG}/captions.fr.vtt" in links, links
+    assert f"/ar/webinars/{SLUG}/#wb-transcript-ar" in links and f"/media/{SLUG}/captions.fr.vtt" in links, links
 
 
 def test_hostile_cue_text_stays_text(mini: Path) -> None:
@@ -206,6 +217,9 @@ def test_a_transcript_time_starts_the_hosts_player_there_and_nothing_loads_befor
     assert page.url.endswith(f"/en/webinars/{SLUG}/")  # the page stays
     page.locator(".wb-alternative a[data-wb-open]").click()
     assert page.locator("#wb-transcript-en").evaluate("d => d.open")
+    page.locator(".wb-transcripts-elsewhere a").click()  # the Arabic page, its transcript open
+    page.wait_for_url(f"**/ar/webinars/{SLUG}/#wb-transcript-ar")
+    page.wait_for_function("document.getElementById('wb-transcript-ar').open")
     context.close()
 
 

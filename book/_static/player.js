@@ -60,9 +60,15 @@
       return;
     }
     var opener = event.target.closest("a[data-wb-open]");
-    if (opener) {
-      var target = document.getElementById(opener.getAttribute("href").slice(1));
-      if (target && target.tagName === "DETAILS") { target.open = true; }
-    }
+    if (opener) { open(opener.getAttribute("href").slice(1)); }
   });
+
+  // A transcript asked for by the address (a link from another language's page, a feed).
+  function open(id) {
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  function fromAddress() { open(decodeURIComponent(location.hash.slice(1))); }
+  fromAddress();
+  window.addEventListener("hashchange", fromAddress);
 })();

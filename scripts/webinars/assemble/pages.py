@@ -310,7 +310,7 @@ class PageWriter:
             player = self._player(channels, document.lang)
             parts.append(self.fragment(self.render(
                 "recordings.html", here, channels=channels, player=player,
-                transcripts=self._transcripts(w, channels, player, here),
+                transcripts=self._transcripts(w, channels, here), elsewhere=self._transcripts_elsewhere(w, here),
                 tracks=self._tracks(w, player, here) if player and player["file"] else [],
                 duration=self.m.minutes(w.facts.duration) if w.facts.duration else "")))
         slides = self._slides(w, here)
@@ -509,7 +509,8 @@ class PageWriter:
     def _head(self, document: Document, here: str, page: Page) -> str:
         description = self._description(document)
         structured = webinar_event(page, document, self.lang, description, self.config.settings.base_url,
-                                   self.config.organisation(self.lang)) if isinstance(page, Webinar) else None
+                                   self.config.organisation(self.lang), self.inlined_captions(page)) \
+            if isinstance(page, Webinar) else None
         head = myst.frontmatter(self._meta(document.lang, description, structured)) + \
             f"# {myst.text(document.title)}\n"
         if document.lang != self.lang:
@@ -565,16 +566,34 @@ class PageWriter:
         """The recording channel whose captions are in `lang`: its own, or the single one."""
         return next((c for c in channels if c["code"] == lang), channels[0])
 
-    def _transcripts(self, w: Webinar, channels: list[dict], player: dict | None, here: str) -> list[dict]:
-        """A transcript per captions file, the reader's language first: each cue with its time,
-        a link that plays the recording from there where the recording can (a host's page
-        or a file), and who speaks when the voice changes."""
+    def inlined_captions(self, w: Webinar) -> list[str]:
+        """The captions whose transcript this language's page shows (one transcript of an
+        hour is 15 KB gz: a page carries one, not every channel's): the reader's language's,
+        else the recording's original language's, else the first; and on the default
+        language's page, those in no language of the site. The others are on their
+        language's page, linked from here (`_transcripts_elsewhere`)."""
+        if not w.cues:
+            return []
+        if self.lang in w.cues:
+            shown = [self.lang]
+        else:
+            spoken = [c for c in w.facts.languages if c in w.cues]
+            shown = [w.original.lang if w.original.lang in w.cues else (spoken or list(w.cues))[0]]
+        if self.lang == self.config.settings.default_language:
+            site = {language.code for language in self.config.languages}
+            shown += [lang for lang in w.cues if lang not in site and lang not in shown]
+        return shown
+
+    def _transcripts(self, w: Webinar, channels: list[dict], here: str) -> list[dict]:
+        """The transcripts this page shows (`inlined_captions`): each cue with its time, a
+        link that plays the recording from there where the recording can (a host's page or
+        a file), and who speaks when the voice changes."""
         found = []
-        for lang, cues in w.cues.items():
+        for lang in self.inlined_captions(w):
             channel = self._captions_channel(w, lang, channels)
             template = channel["at"]
             shown, last = [], None
-            for cue in cues:
+            for cue in w.cues[lang]:
                 seconds = int(cue.start)
                 shown.append({"time": clock(cue.start), "seconds": seconds, "text": cue.text,
                               "href": template.replace("{t}", str(seconds)) if template else "",
@@ -585,8 +604,16 @@ class PageWriter:
                           "embed_at": embed_at(channel["embed"]) if channel["embed"] else "",
                           "vtt": urls.media(here, w.id, w.facts.captions[lang]),
                           "size": w.files.get(w.facts.captions[lang], 0)})
-        found.sort(key=lambda t: (t["lang"] != self.lang, t["lang"] != (player or {}).get("code"), t["lang"]))
         return found
+
+    def _transcripts_elsewhere(self, w: Webinar, here: str) -> list[dict]:
+        """The transcripts this page does not show: a link to the page that does."""
+        shown = self.inlined_captions(w)
+        site = {language.code for language in self.config.languages}
+        default = self.config.settings.default_language
+        return [{"lang": lang, "label": self.m.language_name(lang),
+                 "href": self._switch(here, lang if lang in site else default) + f"#wb-transcript-{lang}"}
+                for lang in w.cues if lang not in shown]
 
     def _tracks(self, w: Webinar, player: dict, here: str) -> list[dict]:
         """The captions a media file plays with: its channel's, or all of a single recording's."""

@@ -22,8 +22,10 @@ _PERFORMERS = ("expert", "panelist")  # a moderator hosts; schema.org has no rol
 
 
 def webinar_event(webinar: Webinar, document: Document, lang: str, description: str, base_url: str,
-                  organisation: str) -> dict:
-    """The ``Event`` of `webinar` as its page in `lang` shows it (`document`: its text there)."""
+                  organisation: str, transcripts: list[str] | None = None) -> dict:
+    """The ``Event`` of `webinar` as its page in `lang` shows it (`document`: its text there);
+    a recording's transcript only where the page shows it (`transcripts`: its captions'
+    languages; None: all)."""
     facts = webinar.facts
     page = urls.absolute(base_url, urls.in_language(lang, urls.webinar(webinar.id))) if base_url else ""
     event: dict = {
@@ -50,14 +52,16 @@ def webinar_event(webinar: Webinar, document: Document, lang: str, description: 
                   for s in facts.speakers if s.role in _PERFORMERS]
     if performers:
         event["performer"] = performers
-    videos = [_video(webinar, code, address, document.title, description, base_url)
+    videos = [_video(webinar, code, address, document.title, description, base_url,
+                     list(webinar.cues) if transcripts is None else transcripts)
               for code, address in facts.recordings.items()]
     if videos:
         event["recordedIn"] = videos if len(videos) > 1 else videos[0]
     return event
 
 
-def _video(webinar: Webinar, code: str | None, address: str, title: str, description: str, base_url: str) -> dict:
+def _video(webinar: Webinar, code: str | None, address: str, title: str, description: str, base_url: str,
+           transcripts: list[str]) -> dict:
     """A recording channel: where it plays, and its captions and their text (the transcript)."""
     facts = webinar.facts
     video = {"@type": "VideoObject", "name": title, "url": address, "uploadDate": facts.date.isoformat(),
@@ -75,7 +79,7 @@ def _video(webinar: Webinar, code: str | None, address: str, title: str, descrip
                              "contentUrl": urls.absolute(base_url, f"{urls.MEDIA_ROOT.strip('/')}/{webinar.id}/{facts.captions[lang]}")}
                             for lang in langs]
     spoken = code or next((lang for lang in facts.languages if lang in langs), langs[0] if langs else None)
-    if spoken in langs:
+    if spoken in langs and spoken in transcripts:
         video["transcript"] = cues_text(webinar.cues[spoken], spoken)
     return video
 

@@ -132,10 +132,14 @@ class _Language:
             if document.lang != self.lang:
                 rendered = Markup('<div lang="{}">{}</div>').format(document.lang, rendered)
             html += rendered
-        if webinar.cues:  # the transcripts, on the page
+        if webinar.cues:  # the transcripts, each on its language's page (the default's if not a site language)
+            site = {language.code for language in self.config.languages}
+            default = self.config.settings.default_language
             links = Markup(" · ").join(
                 Markup('<a href="{}#wb-transcript-{}" hreflang="{}">{}</a>').format(
-                    self.page(webinar), code, code, m.language_name(code)) for code in webinar.cues)
+                    urls.absolute(self.base, urls.in_language(code if code in site else default,
+                                                              urls.webinar(webinar.id))),
+                    code, code, m.language_name(code)) for code in webinar.cues)
             html += Markup("<p>{} {}</p>\n").format(m.gettext("Transcript:"), links)
             files = Markup(" · ").join(
                 Markup('<a href="{}" type="text/vtt" hreflang="{}">{}</a>').format(
