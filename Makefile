@@ -9,7 +9,7 @@ NODE_READY := node_modules/.ready
 # apt-get as root, else through sudo.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site check preview test quick audit messages styles system-packages clean help
+.PHONY: site check preview publish test quick audit messages styles system-packages clean help
 
 site: $(READY)  ## build the site into _build/site
 	$(BIN)/webinars build
@@ -20,6 +20,9 @@ check: $(READY)  ## validate content/ and list every problem
 PORT ?= 8000
 preview: $(READY)  ## build, serve at http://127.0.0.1:8000/ (PORT=8001 for another port), build again on each change
 	$(BIN)/webinars preview --port $(PORT)
+
+publish: $(READY)  ## build, say what changes, publish where _config.yml says (YES=1: without asking)
+	$(BIN)/webinars publish $(if $(YES),--yes)
 
 test: $(READY) $(NODE_READY) system-packages  ## the whole test suite, browser tests included
 	$(BIN)/python -m pytest

@@ -1,4 +1,4 @@
-"""The ``webinars`` command: ``check``, ``build``, ``preview``, ``new`` and ``announce``."""
+"""The ``webinars`` command: ``check``, ``build``, ``preview``, ``publish``, ``new``, ``announce`` and the planning commands."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from .problems import InvalidInput, Problem, printable
 
 
-DESCRIPTION = """Check, build and preview the webinars site; start a new webinar or topic;
+DESCRIPTION = """Check, build, preview and publish the webinars site; start a new webinar or topic;
 print a planned webinar's announcement; find the topics close to a proposal; review
 the topics suggested in the surveys. Run it from the repository's root, or give
 --root."""
@@ -22,6 +22,7 @@ EPILOG = """examples:
   webinars new topic ip-and-startups --title "IP for start-ups"
   webinars build
   webinars preview --port 8001
+  webinars publish --dry-run
   webinars announce 2027-03-02-ip-and-startups --lang fr
   webinars similar "licensing of green technologies"
   webinars feedback
@@ -56,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
                          "machine only; 0.0.0.0: every address, for a phone on the same network)")
     preview.add_argument("--open", action="store_true", help="open the site in the browser once it is built")
     preview.add_argument("--jobs", type=int, default=None, help="languages built at once (default: cores)")
+    publish = command("publish", "build, say which pages change, and publish the site where _config.yml says "
+                      "(webinars: publish:), after asking", "webinars publish --dry-run")
+    publish.add_argument("--yes", action="store_true", help="publish without asking (for CI)")
+    publish.add_argument("--dry-run", action="store_true", help="say what would change, publish nothing")
     announce = command("announce", "print the announcement of a planned webinar, in every site language (or "
                        "one), to paste into a message", "webinars announce 2027-03-02-ip-and-startups --lang fr --html")
     announce.add_argument("slug", help="the webinar's folder name in content/webinars/")
@@ -133,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
             return _similar(root, args.text, args.limit)
         if args.command == "feedback":
             return _feedback(root, args.accept, args.id)
+        if args.command == "publish":
+            from .publish import publish
+
+            return publish(root, yes=args.yes, dry_run=args.dry_run)
         if args.command == "preview":
             from .preview import run
 
@@ -151,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except InvalidInput as failure:
         _print(failure.problems)
-        published = "; nothing was published" if args.command in ("build", "preview") else ""
+        published = "; nothing was published" if args.command in ("build", "preview", "publish") else ""
         print(f"\n{len(failure.problems)} problem(s) found{published}.", file=sys.stderr)
         return 1
     except OSError as error:  # the machine, not the content: a folder that cannot be written, a full disk

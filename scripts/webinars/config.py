@@ -29,6 +29,30 @@ DEFAULT_REGIONS = (
 )
 
 
+class GitTarget(BaseModel):
+    """Publish onto a branch of a git remote (GitHub Pages, or any host serving a branch)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    remote: str = "origin"  # a remote of the repository (`git remote -v` lists them)
+    branch: str = "gh-pages"
+
+    @field_validator("remote", "branch")
+    @classmethod
+    def _git_name(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", value) or ".." in value or value.endswith((".lock", "/")):
+            raise ValueError(f"{value!r} is not a git remote or branch name (like origin, gh-pages)")
+        return value
+
+
+class PublishSettings(BaseModel):
+    """Where `webinars publish` puts the site."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    git: GitTarget | None = None
+
+
 class Settings(BaseModel):
     """The ``webinars:`` section of ``_config.yml``."""
 
@@ -59,6 +83,8 @@ class Settings(BaseModel):
     # or JPEG file in static_dir, 1200 x 630 pixels at best. Given only with base_url (the
     # picture's address must be absolute); empty: no picture.
     share_image: str = "share.png"
+    # Where `webinars publish` puts the built site (see docs/publishing.md).
+    publish: PublishSettings = Field(default_factory=PublishSettings)
 
     @field_validator("share_image")
     @classmethod
