@@ -47,11 +47,12 @@ $(NODE_READY): package.json package-lock.json
 	touch $@
 
 # Chromium drives the browser tests; the Noto fonts render Arabic and Chinese; Java runs the
-# Nu Html Checker.
+# Nu Html Checker; nginx serves the site under docs/serving/'s configuration.
 system-packages:
-	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK" || \
+	    ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core default-jre-headless >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core default-jre-headless nginx >/dev/null; \
 	fi
 
 messages: $(READY)  ## refresh the catalogue template and every language's catalogue

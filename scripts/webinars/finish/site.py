@@ -28,6 +28,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .. import urls
+from . import serving
 from ..config import Config
 from ..content.catalogue import Catalogue
 from ..engine import search
@@ -139,7 +140,9 @@ def add_media(config: Config, catalogue: Catalogue, staging: Path, published: Pa
 def add_top_files(config: Config, files: dict[str, str], staging: Path, published: Path | None = None) -> None:
     """Stage the root page and `files` (the downloads, feeds, calendars, sitemap: path in the
     site -> text), and drop whatever else is at the top of the `published` site."""
-    files = {"index.html": root_page(config), "404.html": not_found_page(config), ".nojekyll": "", **files}
+    files = {"index.html": root_page(config), "404.html": not_found_page(config), ".nojekyll": "",
+             **{serving.not_found_file(l.code): not_found_page(config, l.code) for l in config.languages},
+             "_headers": serving.headers_file(config), "_redirects": serving.redirects_file(config), **files}
     dropped: list[str] = []
     for name, text in files.items():
         try:
@@ -315,8 +318,9 @@ def root_page(config: Config) -> str:
     )
 
 
-def not_found_page(config: Config) -> str:
-    """``/404.html``: "page not found" in every site language, each with a link home."""
+def not_found_page(config: Config, first: str | None = None) -> str:
+    """``/404.html``: "page not found" in every site language, each with a link home; with
+    `first`, that language's first (``404.<lang>.html``, for a missing page under /<lang>/)."""
     from ..messages import N_, messages_for
 
     env = Environment(loader=PackageLoader("webinars", "templates"), autoescape=select_autoescape(["html"]))
@@ -329,8 +333,11 @@ def not_found_page(config: Config) -> str:
             "home": m.gettext(N_("Go to the home page")),
         }
     base = config.settings.base_url.rstrip("/") + "/"
-    return env.get_template("not_found.html").render(languages=config.languages, default=config.default_language,
-                                                     pages=pages, base=base)
+    languages = config.languages
+    lead = config.language(first) if first else config.default_language
+    if first:
+        languages = [lead, *(language for language in languages if language.code != first)]
+    return env.get_template("not_found.html").render(languages=languages, default=lead, pages=pages, base=base)
 
 
 def prepare_release(output: Path) -> Path | None:
