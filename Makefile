@@ -47,12 +47,15 @@ $(NODE_READY): package.json package-lock.json
 	touch $@
 
 # Chromium drives the browser tests; the Noto fonts render Arabic and Chinese; Java runs the
-# Nu Html Checker; nginx serves the site under docs/serving/'s configuration.
+# Nu Html Checker; nginx serves the site under docs/serving/'s configuration; sshd and rsync
+# are the server `webinars publish` uploads to in tests/test_publish_ssh.py.
 system-packages:
 	@if ! command -v chromium >/dev/null || ! command -v java >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK" || \
-	    ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null; then \
+	    ! PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null || ! PATH="$$PATH:/usr/sbin" command -v sshd >/dev/null || \
+	    ! command -v rsync >/dev/null; then \
 	  $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core default-jre-headless nginx >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk fonts-noto-core default-jre-headless \
+	    nginx openssh-server rsync >/dev/null; \
 	fi
 
 messages: $(READY)  ## refresh the catalogue template and every language's catalogue

@@ -90,7 +90,8 @@ def test_nothing_is_pushed_when_the_build_fails_or_when_not_confirmed(repository
 def test_a_missing_target_or_remote_says_how_to_set_it_up(mini: Path, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as failure:
         publish(mini, yes=True)
-    assert "add `publish: {git: {remote: origin, branch: gh-pages}}` under `webinars:`" in str(failure.value.problems[0])
+    assert "add `publish: {git: {remote: origin, branch: gh-pages}}` (or `ssh:`) under `webinars:`" in \
+        str(failure.value.problems[0])
     replace(mini, "_config.yml", "webinars:\n", TARGET)
     with pytest.raises(InvalidInput) as failure:
         publish(mini, yes=True)

@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
                       "(webinars: publish:), after asking", "webinars publish --dry-run")
     publish.add_argument("--yes", action="store_true", help="publish without asking (for CI)")
     publish.add_argument("--dry-run", action="store_true", help="say what would change, publish nothing")
+    publish.add_argument("--rollback", action="store_true", help="serve the release before the current one again "
+                         "(the ssh target)")
     announce = command("announce", "print the announcement of a planned webinar, in every site language (or "
                        "one), to paste into a message", "webinars announce 2027-03-02-ip-and-startups --lang fr --html")
     announce.add_argument("slug", help="the webinar's folder name in content/webinars/")
@@ -141,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "publish":
             from .publish import publish
 
-            return publish(root, yes=args.yes, dry_run=args.dry_run)
+            return publish(root, yes=args.yes, dry_run=args.dry_run, rollback=args.rollback)
         if args.command == "preview":
             from .preview import run
 

@@ -45,12 +45,43 @@ class GitTarget(BaseModel):
         return value
 
 
+class SshTarget(BaseModel):
+    """Publish to a web server over SSH: each publish a new release folder under `path`,
+    filled with rsync, then `path/current` switched to it at once (the web server serves
+    `path/current`); the last `keep` releases stay, for `webinars publish --rollback`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str  # a host name or address, or a `Host` of the ssh configuration
+    path: str  # the folder on the server that holds releases/ and current
+    user: str | None = None
+    port: int | None = Field(default=None, ge=1, le=65535)
+    config: str | None = None  # an ssh_config file to use instead of ~/.ssh/config (relative to the repository)
+    keep: int = Field(default=5, ge=2)
+
+    @field_validator("host", "user")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", value):
+            raise ValueError(f"{value!r} is not a host or user name (letters, digits, '.', '-', '_')")
+        return value
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if not re.fullmatch(r"/[A-Za-z0-9_./-]*", value) or ".." in value.split("/") or value.rstrip("/") == "":
+            raise ValueError(f"{value!r} is not an absolute folder of the server (like /srv/webinars): letters, "
+                             "digits, '.', '-', '_' and '/' only")
+        return value.rstrip("/")
+
+
 class PublishSettings(BaseModel):
-    """Where `webinars publish` puts the site."""
+    """Where `webinars publish` puts the site: a git branch, or a web server over SSH."""
 
     model_config = ConfigDict(extra="forbid")
 
     git: GitTarget | None = None
+    ssh: SshTarget | None = None
 
 
 class Settings(BaseModel):
