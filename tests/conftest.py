@@ -123,3 +123,28 @@ def browser():
         )
         yield instance
         instance.close()
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, server, what: str) -> None:
+    """Wait until `server` (a Popen, its output piped) listens on `port`; fail if it stops."""
+    import socket
+    import time
+
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if server.poll() is not None:
+                pytest.fail(f"{what} did not start: {server.stdout.read()}")
+            time.sleep(0.05)
+    pytest.fail(f"{what} does not answer on port {port}")

@@ -11,7 +11,6 @@ import getpass
 import http.server
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -25,17 +24,13 @@ from webinars import publish as publishing
 from webinars.problems import InvalidInput
 from webinars.publish import publish
 
+from conftest import free_port, wait_for_port
 from test_content import replace
 
 pytestmark = pytest.mark.build
 PAGE = "en/webinars/2024-03-05-tto-policies/index.html"
 SOURCE = "content/webinars/2024-03-05-tto-policies/index.md"
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +44,7 @@ def sshd(tmp_path_factory):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(work / key)], check=True)
     (work / "authorized_keys").write_text((work / "client.pub").read_text())
     os.chmod(work / "authorized_keys", 0o600)
-    port = _free_port()
+    port = free_port()
     (work / "sshd_config").write_text(f"""Port {port}
 ListenAddress 127.0.0.1
 HostKey {work}/host
@@ -75,14 +70,7 @@ PermitRootLogin prohibit-password
         Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation folder
     server = subprocess.Popen([daemon, "-D", "-e", "-f", str(work / "sshd_config")],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(f"sshd did not start: {server.stdout.read()}")
-            time.sleep(0.05)
+    wait_for_port(port, server, "sshd")
     yield work / "ssh_config"
     server.terminate()
     server.wait(timeout=10)
@@ -178,7 +166,7 @@ def test_each_publish_is_a_release_switched_at_once_and_rollback_goes_back(serve
 
 def test_a_server_that_cannot_be_reached_is_said_before_building(mini: Path, tmp_path: Path) -> None:
     config = tmp_path / "ssh_config"
-    config.write_text(f"Host nowhere\n  HostName 127.0.0.1\n  Port {_free_port()}\n  ConnectTimeout 5\n")
+    config.write_text(f"Host nowhere\n  HostName 127.0.0.1\n  Port {free_port()}\n  ConnectTimeout 5\n")
     replace(mini, "_config.yml", "webinars:\n", f"webinars:\n  publish:\n    ssh: {{host: nowhere, path: /srv/webinars, "
                                                 f"config: {config}}}\n")
     with pytest.raises(InvalidInput) as failure:

@@ -9,16 +9,14 @@ from __future__ import annotations
 import http.client
 import os
 import shutil
-import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
 from webinars.finish.serving import CSP, HEADERS, LONG_CACHE
 
-from conftest import REPO
+from conftest import REPO, free_port, wait_for_port
 
 SERVING = REPO / "docs" / "serving"
 SHOWCASE = "en/webinars/2024-05-21-licensing-negotiation/"
@@ -45,11 +43,6 @@ def test_every_hosts_configuration_says_the_same_headers(built_sample: Path) -> 
         assert f'<html lang="{lang}"' in page and page.index(f'<section lang="{lang}"') < page.index("<section lang=", page.index("</section>"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def nginx(built_sample: Path, tmp_path_factory) -> str:
@@ -58,7 +51,7 @@ def nginx(built_sample: Path, tmp_path_factory) -> str:
     if binary is None:
         pytest.fail("nginx is missing: run `make test`, which installs it with apt-get")
     work = tmp_path_factory.mktemp("nginx")
-    port = _free_port()
+    port = free_port()
     temp = "\n".join(f"  {kind}_temp_path {work}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (work / "nginx.conf").write_text(f"""
 {"user root;" if os.geteuid() == 0 else ""}
@@ -82,14 +75,7 @@ http {{
 """, encoding="utf-8")
     server = subprocess.Popen([binary, "-c", str(work / "nginx.conf"), "-p", str(work), "-e", str(work / "error.log")],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if server.poll() is not None:
-                pytest.fail(f"nginx did not start: {server.stdout.read()} {(work / 'error.log').read_text()}")
-            time.sleep(0.05)
+    wait_for_port(port, server, "nginx")
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=10)
