@@ -17,6 +17,7 @@ one, never a mix. The release before stays, for going back to it.
 from __future__ import annotations
 
 import errno
+import functools
 import json
 import os
 import shutil
@@ -307,10 +308,15 @@ def made_downloads(path: Path, content_key: str) -> dict[str, str] | None:
     return made["files"]
 
 
+@functools.lru_cache(maxsize=1)
+def _top_templates() -> Environment:
+    """The templates of the site's top pages, compiled once per process (seven pages a build)."""
+    return Environment(loader=PackageLoader("webinars", "templates"), autoescape=select_autoescape(["html"]))
+
+
 def root_page(config: Config) -> str:
     """``/index.html``: a plain list of the languages that also forwards by the browser's language."""
-    env = Environment(loader=PackageLoader("webinars", "templates"), autoescape=select_autoescape(["html"]))
-    return env.get_template("root.html").render(
+    return _top_templates().get_template("root.html").render(
         languages=config.languages,
         codes=[language.code for language in config.languages],
         default=config.default_language,
@@ -323,7 +329,6 @@ def not_found_page(config: Config, first: str | None = None) -> str:
     `first`, that language's first (``404.<lang>.html``, for a missing page under /<lang>/)."""
     from ..messages import N_, messages_for
 
-    env = Environment(loader=PackageLoader("webinars", "templates"), autoescape=select_autoescape(["html"]))
     pages = {}
     for language in config.languages:
         m = messages_for(language, config.path("locales_dir"))
@@ -337,7 +342,8 @@ def not_found_page(config: Config, first: str | None = None) -> str:
     lead = config.language(first) if first else config.default_language
     if first:
         languages = [lead, *(language for language in languages if language.code != first)]
-    return env.get_template("not_found.html").render(languages=languages, default=lead, pages=pages, base=base)
+    return _top_templates().get_template("not_found.html").render(languages=languages, default=lead, pages=pages,
+                                                                  base=base)
 
 
 def prepare_release(output: Path) -> Path | None:
