@@ -148,3 +148,17 @@ def wait_for_port(port: int, server, what: str) -> None:
                 pytest.fail(f"{what} did not start: {server.stdout.read()}")
             time.sleep(0.05)
     pytest.fail(f"{what} does not answer on port {port}")
+
+
+def offline_context(browser, served: str, asked: list[str] | None = None):
+    """A browser context that reaches only `served`: any other request (there is no internet
+    here) is noted in `asked` and stopped."""
+    context = browser.new_context()
+
+    def outside(route) -> None:
+        if asked is not None:
+            asked.append(route.request.url)
+        route.abort()
+
+    context.route(lambda url: not url.startswith(served), outside)
+    return context

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from conftest import offline_context
+
 pytestmark = pytest.mark.browser
 
 SLUG = "2024-01-10-tto-basics"
@@ -127,14 +129,8 @@ def test_pages_pass_axe_accessibility_checks(open_page, url: str) -> None:
 
 
 def test_the_recording_loads_nothing_from_the_video_host_until_the_visitor_asks(browser, served) -> None:
-    context = browser.new_context()
     asked: list[str] = []
-
-    def outside(route) -> None:  # no internet here: note what would have gone out, and stop it
-        asked.append(route.request.url)
-        route.abort()
-
-    context.route(lambda url: not url.startswith(served), outside)
+    context = offline_context(browser, served, asked)
     page = context.new_page()
     page.goto(f"{served}/en/webinars/{SLUG}/")
     page.wait_for_load_state("networkidle")

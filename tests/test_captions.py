@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup
 from webinars.content.captions import clock, read_captions
 from webinars.pipeline import check
 
+from conftest import offline_context
 from test_content import errors_of, replace
 
 SLUG = "2024-01-10-tto-basics"
@@ -97,6 +98,7 @@ def test_held_channels_without_captions_are_warned_about(mini: Path) -> None:
     assert warning.startswith(f"{WEBINAR}:23: warning: captions: no captions for fr:"), warning
 
 
+@pytest.mark.build
 def test_the_transcripts_show_under_the_recording_in_their_language(built_mini: Path) -> None:
     doc = page(built_mini, f"en/webinars/{SLUG}")
     section = doc.select_one("section.wb-recordings")
@@ -136,6 +138,7 @@ def test_the_transcripts_show_under_the_recording_in_their_language(built_mini: 
                                                             "#wb-transcript-en"]
 
 
+@pytest.mark.build
 def test_a_file_we_host_plays_in_the_browsers_player_with_its_captions(built_mini: Path) -> None:
     doc = page(built_mini, f"ar/webinars/{SLUG}")
     video = doc.select_one(".wb-player video")
@@ -148,6 +151,7 @@ def test_a_file_we_host_plays_in_the_browsers_player_with_its_captions(built_min
     assert doc.select_one("details.wb-transcript summary").get_text() == "النص المكتوب باللغة العربية"
 
 
+@pytest.mark.build
 def test_structured_data_and_feeds_carry_the_captions(built_mini: Path) -> None:
     doc = page(built_mini, f"en/webinars/{SLUG}")
     event = json.loads(doc.select_one('script[type="application/ld+json"]').string)
@@ -174,6 +178,7 @@ def test_structured_data_and_feeds_carry_the_captions(built_mini: Path) -> None:
     assert f"/ar/webinars/{SLUG}/#wb-transcript-ar" in links and f"/media/{SLUG}/captions.fr.vtt" in links, links
 
 
+@pytest.mark.build
 def test_hostile_cue_text_stays_text(mini: Path) -> None:
     write(mini / FOLDER / "captions.en.vtt",
           'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v "><img src=x onerror=alert(1)>>&lt;img src=x onerror=alert(2)&gt;'
@@ -192,19 +197,14 @@ def test_hostile_cue_text_stays_text(mini: Path) -> None:
 
 
 def _recording_page(browser, served: str, lang: str, asked: list[str]):
-    context = browser.new_context()
-
-    def outside(route) -> None:  # no internet here: note what would have gone out, and stop it
-        asked.append(route.request.url)
-        route.abort()
-
-    context.route(lambda url: not url.startswith(served), outside)
+    context = offline_context(browser, served, asked)
     page = context.new_page()
     page.goto(f"{served}/{lang}/webinars/{SLUG}/")
     page.wait_for_load_state("networkidle")
     return context, page
 
 
+@pytest.mark.browser
 def test_a_transcript_time_starts_the_hosts_player_there_and_nothing_loads_before(browser, served) -> None:
     asked: list[str] = []
     context, page = _recording_page(browser, served, "en", asked)
@@ -223,6 +223,7 @@ def test_a_transcript_time_starts_the_hosts_player_there_and_nothing_loads_befor
     context.close()
 
 
+@pytest.mark.browser
 def test_the_captions_load_in_the_native_player_and_a_time_seeks_it(browser, served) -> None:
     asked: list[str] = []
     context, page = _recording_page(browser, served, "ar", asked)
@@ -242,14 +243,14 @@ def test_the_captions_load_in_the_native_player_and_a_time_seeks_it(browser, ser
     context.close()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_the_page_with_its_transcripts_open_passes_axe(browser, served, lang: str) -> None:
     import axe_playwright_python
 
     from test_accessibility import AXE_TAGS
 
-    context = browser.new_context()
-    context.route(lambda url: not url.startswith(served), lambda route: route.abort())
+    context = offline_context(browser, served)
     page = context.new_page()
     page.goto(f"{served}/{lang}/webinars/{SLUG}/")
     page.evaluate("() => document.querySelectorAll('details.wb-transcript').forEach(d => { d.open = true; })")

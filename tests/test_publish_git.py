@@ -14,6 +14,7 @@ from webinars.publish import publish
 
 from test_content import replace
 
+pytestmark = pytest.mark.build
 TARGET = "webinars:\n  publish:\n    git: {remote: origin, branch: gh-pages}\n"
 
 

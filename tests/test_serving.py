@@ -16,7 +16,7 @@ import pytest
 
 from webinars.finish.serving import CSP, HEADERS, LONG_CACHE
 
-from conftest import REPO, free_port, wait_for_port
+from conftest import REPO, free_port, offline_context, wait_for_port
 
 SERVING = REPO / "docs" / "serving"
 SHOWCASE = "en/webinars/2024-05-21-licensing-negotiation/"
@@ -115,8 +115,7 @@ def test_nginx_sends_the_headers_the_cache_the_404_of_each_language_and_the_root
 
 @pytest.mark.browser
 def test_pages_served_by_nginx_break_no_rule_of_the_policy(browser, nginx: str) -> None:
-    context = browser.new_context()
-    context.route(lambda url: not url.startswith(nginx), lambda route: route.abort())
+    context = offline_context(browser, nginx)
     context.add_init_script("""window.violations = [];
         document.addEventListener("securitypolicyviolation",
             e => window.violations.push(e.violatedDirective + " " + e.blockedURI));""")

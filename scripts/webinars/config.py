@@ -189,6 +189,11 @@ class Config:
     def language(self, code: str) -> Language:
         return Language(code)
 
+    def page_language(self, code: str) -> str:
+        """The site language whose pages carry what is in language `code` (a transcript):
+        `code` itself if the site has it, else the default language."""
+        return code if code in self.settings.languages else self.settings.default_language
+
     def title(self, lang: str) -> str:
         titles = self.settings.site_title
         return titles.get(lang) or titles.get(self.settings.default_language) or self.book.get(

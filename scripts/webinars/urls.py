@@ -50,9 +50,19 @@ def site_root(from_url: str) -> str:
     return "../" * (from_url.count("/") + 1)
 
 
+def media_path(slug: str, file: str) -> str:
+    """Where a webinar's material is in the site (from its root), once for all languages."""
+    return f"{MEDIA_ROOT}{slug}/{file}"
+
+
+def transcript(lang: str) -> str:
+    """The id of a webinar page's transcript in language `lang` (an address's fragment)."""
+    return f"wb-transcript-{lang}"
+
+
 def media(from_url: str, slug: str, file: str) -> str:
     """Link to a webinar's material, stored once for all languages."""
-    return site_root(from_url) + f"{MEDIA_ROOT}{slug}/{file}"
+    return site_root(from_url) + media_path(slug, file)
 
 
 def shared_file(from_url: str, path: str) -> str:

@@ -562,7 +562,7 @@ class PageWriter:
                     return channel
         return playable[0] if playable else None
 
-    def _captions_channel(self, w: Webinar, lang: str, channels: list[dict]) -> dict:
+    def _captions_channel(self, lang: str, channels: list[dict]) -> dict:
         """The recording channel whose captions are in `lang`: its own, or the single one."""
         return next((c for c in channels if c["code"] == lang), channels[0])
 
@@ -579,9 +579,7 @@ class PageWriter:
         else:
             spoken = [c for c in w.facts.languages if c in w.cues]
             shown = [w.original.lang if w.original.lang in w.cues else (spoken or list(w.cues))[0]]
-        if self.lang == self.config.settings.default_language:
-            site = {language.code for language in self.config.languages}
-            shown += [lang for lang in w.cues if lang not in site and lang not in shown]
+        shown += [lang for lang in w.cues if self.config.page_language(lang) == self.lang and lang not in shown]
         return shown
 
     def _transcripts(self, w: Webinar, channels: list[dict], here: str) -> list[dict]:
@@ -590,7 +588,7 @@ class PageWriter:
         a file), and who speaks when the voice changes."""
         found = []
         for lang in self.inlined_captions(w):
-            channel = self._captions_channel(w, lang, channels)
+            channel = self._captions_channel(lang, channels)
             template = channel["at"]
             shown, last = [], None
             for cue in w.cues[lang]:
@@ -600,7 +598,7 @@ class PageWriter:
                               "voice": cue.voice if cue.voice and cue.voice != last else ""})
                 last = cue.voice or last
             found.append({"lang": lang, "label": self.m.language_name(lang), "dir": direction_of(lang),
-                          "id": f"wb-transcript-{lang}", "cues": shown, "channel": channel,
+                          "id": urls.transcript(lang), "cues": shown, "channel": channel,
                           "embed_at": embed_at(channel["embed"]) if channel["embed"] else "",
                           "vtt": urls.media(here, w.id, w.facts.captions[lang]),
                           "size": w.files.get(w.facts.captions[lang], 0)})
@@ -609,10 +607,8 @@ class PageWriter:
     def _transcripts_elsewhere(self, w: Webinar, here: str) -> list[dict]:
         """The transcripts this page does not show: a link to the page that does."""
         shown = self.inlined_captions(w)
-        site = {language.code for language in self.config.languages}
-        default = self.config.settings.default_language
         return [{"lang": lang, "label": self.m.language_name(lang),
-                 "href": self._switch(here, lang if lang in site else default) + f"#wb-transcript-{lang}"}
+                 "href": self._switch(here, self.config.page_language(lang)) + "#" + urls.transcript(lang)}
                 for lang in w.cues if lang not in shown]
 
     def _tracks(self, w: Webinar, player: dict, here: str) -> list[dict]:

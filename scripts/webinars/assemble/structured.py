@@ -76,7 +76,7 @@ def _video(webinar: Webinar, code: str | None, address: str, title: str, descrip
     langs = [lang for lang in webinar.cues if code is None or lang == code]
     if base_url and langs:
         video["caption"] = [{"@type": "MediaObject", "encodingFormat": "text/vtt", "inLanguage": lang,
-                             "contentUrl": urls.absolute(base_url, f"{urls.MEDIA_ROOT.strip('/')}/{webinar.id}/{facts.captions[lang]}")}
+                             "contentUrl": urls.absolute(base_url, urls.media_path(webinar.id, facts.captions[lang]))}
                             for lang in langs]
     spoken = code or next((lang for lang in facts.languages if lang in langs), langs[0] if langs else None)
     if spoken in langs and spoken in transcripts:

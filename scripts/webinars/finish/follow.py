@@ -133,17 +133,14 @@ class _Language:
                 rendered = Markup('<div lang="{}">{}</div>').format(document.lang, rendered)
             html += rendered
         if webinar.cues:  # the transcripts, each on its language's page (the default's if not a site language)
-            site = {language.code for language in self.config.languages}
-            default = self.config.settings.default_language
             links = Markup(" · ").join(
-                Markup('<a href="{}#wb-transcript-{}" hreflang="{}">{}</a>').format(
-                    urls.absolute(self.base, urls.in_language(code if code in site else default,
-                                                              urls.webinar(webinar.id))),
-                    code, code, m.language_name(code)) for code in webinar.cues)
+                Markup('<a href="{}#{}" hreflang="{}">{}</a>').format(
+                    urls.absolute(self.base, urls.in_language(self.config.page_language(code), urls.webinar(webinar.id))),
+                    urls.transcript(code), code, m.language_name(code)) for code in webinar.cues)
             html += Markup("<p>{} {}</p>\n").format(m.gettext("Transcript:"), links)
             files = Markup(" · ").join(
                 Markup('<a href="{}" type="text/vtt" hreflang="{}">{}</a>').format(
-                    urls.absolute(self.base, f"{urls.MEDIA_ROOT.strip('/')}/{webinar.id}/{webinar.facts.captions[code]}"),
+                    urls.absolute(self.base, urls.media_path(webinar.id, webinar.facts.captions[code])),
                     code, m.gettext("Captions in %(language)s") % {"language": m.language_name(code)})
                 for code in webinar.cues)
             html += Markup("<p>{}</p>\n").format(files)
